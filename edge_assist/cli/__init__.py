@@ -1,0 +1,59 @@
+"""The ``edge-assist`` command: a thin shell over the library.
+
+Each command parses its arguments, makes one library call and renders the
+result (text, or JSON with ``--json``). Errors are mapped to messages and
+exit codes in one place (:class:`ErrorBoundaryGroup`). With no command, the
+terminal UI starts.
+"""
+
+from __future__ import annotations
+
+import click
+
+from edge_assist import __version__
+from edge_assist.cli._common import ErrorBoundaryGroup, State
+
+
+@click.group(cls=ErrorBoundaryGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="edge-assist")
+@click.option(
+    "--profile",
+    type=click.Choice(["auto", "tiny", "default", "quality"]),
+    help="Model profile for this run (overrides the config file).",
+)
+@click.pass_context
+def cli(ctx: click.Context, profile: str | None) -> None:
+    """edge-assist: an offline clinical assistant. No patient data leaves this machine.
+
+    Run with no command to start the terminal UI.
+    """
+    from edge_assist import logs, offline
+
+    state = ctx.ensure_object(State)
+    state.profile = profile
+    settings = state.settings  # invalid config fails here, before any work
+    logs.configure(settings.log_level, settings.log_patient_text)
+    if settings.offline_guard:
+        offline.enable()
+    if ctx.invoked_subcommand is None:
+        from edge_assist.cli.tui import run_tui
+
+        run_tui(settings)
+
+
+def _register() -> None:
+    from edge_assist.cli import bench, doctor, evaluate, models, tui
+
+    cli.add_command(models.models)
+    cli.add_command(doctor.doctor)
+    cli.add_command(evaluate.eval_command)
+    cli.add_command(bench.bench)
+    cli.add_command(tui.tui)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="edge-assist")

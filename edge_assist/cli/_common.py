@@ -1,0 +1,102 @@
+"""What every command shares: the error boundary, JSON output, tables and sizes.
+
+The error boundary is the one place an :class:`EdgeAssistError` becomes a
+message on stderr and an exit code; commands just raise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from edge_assist.errors import EdgeAssistError, ExitCode, exit_code_for
+from edge_assist.settings import Settings
+
+
+@dataclass
+class State:
+    """Per-invocation state carried in ``click.Context.obj``."""
+
+    profile: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        """Settings loaded once per command, with ``--profile`` applied."""
+        if self._settings is None:
+            from edge_assist.settings import load_settings
+
+            overrides = {"profile": self.profile} if self.profile else {}
+            self._settings = load_settings(**overrides)
+        return self._settings
+
+
+def raise_errors() -> bool:
+    """Whether unexpected errors should surface as tracebacks (tests, debugging)."""
+    return bool(os.environ.get("EDGE_ASSIST_RAISE_ERRORS")) or hasattr(sys, "_called_from_test")
+
+
+def report_error(error: EdgeAssistError) -> None:
+    """Print an error as one line (plus a hint line) on stderr."""
+    click.secho(f"Error: {error.message}", fg="red", err=True)
+    if error.hint:
+        click.echo(f"  Fix: {error.hint}", err=True)
+
+
+class ErrorBoundaryGroup(click.Group):
+    """A click group that maps edge-assist errors to messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EdgeAssistError as error:
+            report_error(error)
+            ctx.exit(int(error.exit_code))
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except OSError as error:
+            if raise_errors():
+                raise
+            click.secho(f"Error: {error.strerror or error}", fg="red", err=True)
+            ctx.exit(int(ExitCode.INPUT))
+        except Exception as error:
+            if raise_errors():
+                raise
+            click.secho(f"Error: unexpected {type(error).__name__}", fg="red", err=True)
+            click.echo("  Fix: set EDGE_ASSIST_RAISE_ERRORS=1 and report the traceback", err=True)
+            ctx.exit(int(exit_code_for(error)))
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON on stdout."""
+    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain, aligned text table (no colours, so it pipes and logs cleanly)."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def human_size(n: float) -> str:
+    """Bytes as B/KB/MB/GB (base 1024)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"  # pragma: no cover
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -1,0 +1,122 @@
+"""One error root for the whole product, and the one place errors become exit codes.
+
+Every failure a user can cause or fix (a missing model, a tampered file, a bad
+config value) is raised at its source as a subclass of :class:`EdgeAssistError`
+with a one-line message and a hint naming the fix. The CLI and the TUI never
+parse messages: they map the class to an exit code with :func:`exit_code_for`
+and print ``message`` and ``hint``. Anything that is not an ``EdgeAssistError``
+is a bug and surfaces as such.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of the ``edge-assist`` command."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    CONFIG = 3
+    MODEL_NOT_FOUND = 4
+    MODEL_INTEGRITY = 5
+    MODEL_LOAD = 6
+    INPUT = 7
+    OFFLINE_VIOLATION = 8
+    INTERRUPTED = 130
+
+
+class EdgeAssistError(Exception):
+    """Root of every error edge-assist raises on purpose.
+
+    Args:
+        message: one line saying what went wrong, with no patient text in it.
+        hint: one line naming the fix, shown after the message.
+    """
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class ConfigError(EdgeAssistError):
+    """A setting is invalid or the config file cannot be read."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class UnknownModelError(EdgeAssistError):
+    """No model in the catalog has this id or alias."""
+
+    exit_code = ExitCode.MODEL_NOT_FOUND
+
+
+class ModelNotInstalledError(EdgeAssistError):
+    """The model is in the catalog but its files are not on this machine."""
+
+    exit_code = ExitCode.MODEL_NOT_FOUND
+
+
+class ModelIntegrityError(EdgeAssistError):
+    """A model file's SHA-256 or size does not match its manifest (truncated or tampered)."""
+
+    exit_code = ExitCode.MODEL_INTEGRITY
+
+
+class ModelTaskError(EdgeAssistError):
+    """The model exists but does a different task (e.g. an embedder asked to chat)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ModelLoadError(EdgeAssistError):
+    """The runtime (llama.cpp, onnxruntime, CTranslate2) could not load the model."""
+
+    exit_code = ExitCode.MODEL_LOAD
+
+
+class ContextTooLongError(EdgeAssistError):
+    """The prompt does not fit in the model's context window."""
+
+    exit_code = ExitCode.INPUT
+
+
+class GenerationCancelled(EdgeAssistError):
+    """Generation was cancelled by the caller (a key press in the TUI, Ctrl-C)."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
+class OutputValidationError(EdgeAssistError):
+    """A model's constrained output did not validate against its JSON schema."""
+
+    exit_code = ExitCode.ERROR
+
+
+class InputError(EdgeAssistError):
+    """Input the user gave cannot be used: an unreadable file, bad data, a wrong format."""
+
+    exit_code = ExitCode.INPUT
+
+
+class OfflineViolationError(EdgeAssistError):
+    """Something tried to open a network connection off this machine."""
+
+    exit_code = ExitCode.OFFLINE_VIOLATION
+
+
+def exit_code_for(error: BaseException) -> ExitCode:
+    """The exit code the command line uses for ``error``."""
+    if isinstance(error, EdgeAssistError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.ERROR

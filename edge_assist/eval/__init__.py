@@ -1,0 +1,111 @@
+"""``edge-assist eval``: accuracy on public data sets, read in their upstream formats.
+
+Each task is a module that registers an :class:`EvalTask`. A task reads the
+data set exactly as published (never a converted copy), runs the capability
+through the :class:`~edge_assist.assistant.Assistant`, and returns metrics.
+Capabilities add their tasks here as they land.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from edge_assist.assistant import Assistant
+from edge_assist.errors import InputError
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class EvalResult:
+    """Metrics of one task run; ``metrics`` holds only numbers."""
+
+    task: str
+    data: str
+    n: int
+    metrics: dict[str, float]
+    model: str = ""
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (the CLI's ``--json`` output)."""
+        return {"task": self.task, "data": self.data, "n": self.n, "model": self.model,
+                "seconds": round(self.seconds, 2), "metrics": self.metrics, "notes": self.notes}
+
+
+class EvalTask(ABC):
+    """One evaluation: a data format, a capability, and metrics."""
+
+    name: str = ""
+    description: str = ""
+    data_file: str = ""  # the upstream file name, found inside a folder given as --data
+
+    def locate(self, data: Path) -> Path:
+        """The data file: ``data`` itself, or ``data/<data_file>``.
+
+        Raises:
+            InputError: missing or unreadable.
+        """
+        path = data / self.data_file if data.is_dir() else data
+        if not path.is_file():
+            raise InputError(
+                f"no {self.data_file or 'data file'} at {data}",
+                f"point --data at the {self.name} file or its folder",
+            )
+        return path
+
+    @abstractmethod
+    def run(self, data: Path, assistant: Assistant, limit: int | None,
+            progress: Progress | None = None) -> EvalResult:
+        """Evaluate on ``data`` (at most ``limit`` items) and return the metrics."""
+
+
+TASKS: dict[str, EvalTask] = {}
+
+
+def register(task: EvalTask) -> EvalTask:
+    """Make ``task`` available to ``edge-assist eval``."""
+    TASKS[task.name] = task
+    return task
+
+
+def get_task(name: str) -> EvalTask:
+    """The task called ``name``.
+
+    Raises:
+        InputError: unknown task; the message lists the known ones.
+    """
+    _load_builtin_tasks()
+    try:
+        return TASKS[name]
+    except KeyError:
+        raise InputError(f"unknown eval task {name!r}",
+                         f"available tasks: {', '.join(sorted(TASKS))}") from None
+
+
+def available_tasks() -> list[EvalTask]:
+    """Every registered task, by name."""
+    _load_builtin_tasks()
+    return [TASKS[k] for k in sorted(TASKS)]
+
+
+def run_task(name: str, data: Path, assistant: Assistant, limit: int | None = None,
+             progress: Progress | None = None) -> EvalResult:
+    """Run one task and time it."""
+    task = get_task(name)
+    if limit is not None and limit < 1:
+        raise InputError("--limit must be at least 1")
+    started = time.perf_counter()
+    result = task.run(data, assistant, limit, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load_builtin_tasks() -> None:
+    from edge_assist.eval import medmcqa  # noqa: F401  (registers itself)

@@ -1,0 +1,74 @@
+"""Speech to text with faster-whisper on a CTranslate2 directory, int8 on CPU.
+
+``local_files_only`` and a directory path mean faster-whisper never asks a hub;
+the tokenizer comes from the model directory (every catalog entry ships one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from edge_assist.errors import InputError, ModelLoadError
+from edge_assist.models.base import Segment, Transcriber, Word
+from edge_assist.models.hardware import physical_cores
+from edge_assist.models.manifest import ModelManifest
+from edge_assist.settings import Settings
+
+
+class WhisperTranscriber(Transcriber):
+    """A faster-whisper model loaded from the store."""
+
+    def __init__(self, manifest: ModelManifest, paths: dict[str, Path], settings: Settings) -> None:
+        from faster_whisper import WhisperModel
+
+        self.manifest = manifest
+        self.language = manifest.runtime.get("language")
+        directory = paths["model.bin"].parent
+        try:
+            self._model: Any = WhisperModel(
+                str(directory),
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=settings.models.n_threads or physical_cores(),
+                local_files_only=True,
+            )
+        except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError with no subclass
+            raise ModelLoadError(f"could not load {manifest.id}: {exc}".splitlines()[0]) from None
+
+    def transcribe(
+        self,
+        audio: Path,
+        language: str | None = None,
+        initial_prompt: str | None = None,
+        hotwords: str | None = None,
+        word_timestamps: bool = False,
+        vad_filter: bool = True,
+    ) -> Iterator[Segment]:
+        """Yield segments of ``audio`` as they are decoded."""
+        path = Path(audio)
+        if not path.is_file():
+            raise InputError(f"audio file {path} does not exist", "check the path")
+        try:
+            segments, _info = self._model.transcribe(
+                str(path),
+                language=language or self.language,
+                initial_prompt=initial_prompt,
+                hotwords=hotwords,
+                word_timestamps=word_timestamps,
+                vad_filter=vad_filter,
+                beam_size=5,
+            )
+        except Exception as exc:  # PyAV raises InvalidDataError and friends
+            raise InputError(
+                f"cannot decode {path.name} as audio ({type(exc).__name__})",
+                "use wav, mp3, m4a, flac or ogg",
+            ) from None
+        for seg in segments:
+            words = tuple(Word(w.start, w.end, w.word, w.probability) for w in (seg.words or ()))
+            yield Segment(seg.start, seg.end, seg.text, seg.avg_logprob, seg.no_speech_prob, words)
+
+    def close(self) -> None:
+        """Free the CTranslate2 model."""
+        self._model = None
