@@ -14,9 +14,9 @@ Example:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from edge_assist import logs, offline
 from edge_assist.models import get_model
@@ -32,6 +32,14 @@ from edge_assist.models.base import (
 from edge_assist.models.profiles import Profile, resolve
 from edge_assist.models.registry import Registry, default_registry
 from edge_assist.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from edge_assist.calculators import CalcResult
+    from edge_assist.extract.types import ExtractionResult
+    from edge_assist.index import EvidenceIndex
+    from edge_assist.notes import ClinicalNote
+    from edge_assist.qa import Answer
+    from edge_assist.speech import SpeechPipeline, Transcript
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -50,6 +58,7 @@ class Assistant:
         self.profile: Profile = resolve(self.settings.profile)
         self._models: dict[str, BaseModel] = {}
         self._lock = threading.Lock()
+        self._index: EvidenceIndex | None = None
         logs.configure(self.settings.log_level, self.settings.log_patient_text)
         if self.settings.offline_guard:
             offline.enable()
@@ -116,6 +125,163 @@ class Assistant:
         """Transcribe an audio file lazily with the profile's speech model."""
         return self.transcriber.transcribe(Path(audio), **kwargs)
 
+    # -- speech ---------------------------------------------------------------------------
+    def speech_pipeline(self, model: str | None = None, commands: bool = False,
+                        bias: bool = True, correct: bool = True) -> SpeechPipeline:
+        """A speech pipeline on ``model`` (default: the profile's) with the clinical vocabulary.
+
+        Args:
+            model: a speech model id or alias (``tiny.en``, ``base``).
+            commands: apply dictation commands ("new paragraph", "period").
+            bias: send the clinical vocabulary as decoding hints.
+            correct: correct near-miss drug names against the lexicon.
+        """
+        from edge_assist.models.store import ModelStore
+        from edge_assist.speech import SpeechOptions, SpeechPipeline
+
+        model_id = self.registry.get(model).id if model else self.model_id("transcriber")
+        with self._lock:
+            key = f"transcriber:{model_id}"
+            if key not in self._models:
+                self._models[key] = get_model(model_id, Transcriber, self.settings, self.registry)
+            transcriber = self._models[key]
+        manifest = self.registry.get(model_id)
+        tokenizer = ModelStore(self.settings.model_store).model_dir(manifest) / "tokenizer.json"
+        options = SpeechOptions(bias=bias, correct=correct, commands=commands,
+                                user_words=tuple(self.settings.speech.vocabulary))
+        return SpeechPipeline(transcriber, options, tokenizer)  # type: ignore[arg-type]
+
+    def transcribe(self, audio: str | Path, model: str | None = None, commands: bool = False,
+                   progress: Callable[[float, float], None] | None = None,
+                   cancel: threading.Event | None = None) -> Transcript:
+        """Transcribe an audio file with timings, clinical vocabulary and drug-name correction.
+
+        Args:
+            audio: a wav, mp3, m4a, flac or ogg file (any rate, any channels, any length).
+            model: a speech model id or alias instead of the profile's.
+            commands: apply dictation commands.
+            progress: called with (seconds done, total seconds).
+            cancel: set to stop between segments.
+
+        Raises:
+            InputError: missing file.
+            AudioDecodeError: empty, corrupt or not audio.
+            GenerationCancelled: ``cancel`` was set.
+
+        Examples:
+            >>> assistant.transcribe("dictation.wav").text   # doctest: +SKIP
+            'Continue lisinopril 20 milligrams daily.'
+        """
+        return self.speech_pipeline(model, commands).transcribe(Path(audio), progress, cancel)
+
+    # -- extraction -----------------------------------------------------------------------
+    def extract(self, note: str, use_llm: bool = False) -> ExtractionResult:
+        """Extract problems, medications, allergies, vitals, labs and procedures from a note.
+
+        Rules only by default (fast, no model loaded); ``use_llm`` lets the chat
+        model fill medication details the rules missed, quoting the note only.
+
+        Raises:
+            InputError: empty, binary or oversized note.
+
+        Examples:
+            >>> assistant.extract("Denies chest pain.").problems[0].assertion.is_negated  # doctest: +SKIP
+            True
+        """
+        from edge_assist.extract import extract
+
+        return extract(note, llm=self.llm if use_llm else None)
+
+    # -- evidence and cited answers ---------------------------------------------------------
+    def open_index(self, create: bool = False) -> EvidenceIndex:
+        """The evidence index at ``settings.index_path`` (opened once, kept open).
+
+        Args:
+            create: create an empty index if there is none (``index add``).
+
+        Raises:
+            IndexNotBuiltError: no index and ``create`` is False.
+        """
+        from edge_assist.index import EvidenceIndex
+
+        with self._lock:
+            if self._index is None:
+                path = self.settings.index_path
+                self._index = EvidenceIndex(path) if create else EvidenceIndex.open_existing(path)
+            return self._index
+
+    def ask(self, question: str, k: int = 3, extractive: bool = False, model: str | None = None,
+            on_token: Callable[[str], None] | None = None, collection: str | None = None) -> Answer:
+        """Answer from local evidence with cited, support-checked sentences, or abstain.
+
+        Args:
+            question: the clinical question (at most 2,000 characters).
+            k: passages to answer from.
+            extractive: return verbatim passages, no LLM.
+            model: a chat model id or alias instead of the profile's.
+            on_token: called with each piece of the draft as it streams.
+            collection: the index collection (default: the guidelines).
+
+        Raises:
+            InputError: empty or over-long question.
+            IndexNotBuiltError: no index yet (``edge-assist index build-default``).
+
+        Examples:
+            >>> assistant.ask("First-line treatment of a gout flare?").text   # doctest: +SKIP
+        """
+        from edge_assist.qa import AskOptions
+        from edge_assist.qa import ask as ask_evidence
+
+        options = AskOptions(k=k, extractive=extractive)
+        if collection:
+            options.collection = collection
+        llm = None if extractive else (get_model(model, ChatModel, self.settings, self.registry)
+                                       if model else self.llm)
+        return ask_evidence(question, self.open_index(), self.embedder, llm, options, on_token)
+
+    # -- notes -----------------------------------------------------------------------------
+    def note(self, transcript: str | bytes, template: str | Path = "soap",
+             writer: str = "extractive") -> ClinicalNote:
+        """Draft a clinical note from a conversation or dictation, every sentence with its source turns.
+
+        Args:
+            transcript: ``[doctor] ... [patient] ...`` turns, ``Doctor: ...`` lines, or free dictation.
+            template: ``soap``, ``aci``, ``progress`` or a path to a TOML template.
+            writer: ``extractive`` (rules, no model loaded), ``llm`` (the chat model writes
+                each section from its turns) or ``hybrid``.
+
+        Raises:
+            InputError: empty, binary, non-UTF-8, oversized or non-English transcript; bad template.
+
+        Examples:
+            >>> assistant.note("[doctor] any fever ?\n[patient] no .").status  # doctest: +SKIP
+            'draft for clinician review'
+        """
+        from edge_assist.notes import write_note
+
+        llm = self.llm if writer != "extractive" else None
+        return write_note(transcript, template, llm=llm, writer=writer)  # type: ignore[arg-type]
+
+    # -- calculators -----------------------------------------------------------------------
+    def calc(self, note: str, name: str, use_llm: bool = False) -> CalcResult:
+        """Fill calculator ``name`` from a note and compute it, with each input's source span.
+
+        Rules only by default (milliseconds, no model loaded); ``use_llm`` asks the
+        chat model for required numbers the rules missed, keeping only values that
+        occur verbatim in the note.
+
+        Raises:
+            InputError: unknown calculator or empty note.
+
+        Examples:
+            >>> assistant.calc("72 yo woman with hypertension.", "chads-vasc").value  # doctest: +SKIP
+            3
+        """
+        from edge_assist import calculators
+        from edge_assist.calculators.note import fill_from_note
+
+        return fill_from_note(calculators.get(name), note, llm=self.llm if use_llm else None)
+
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
         """Free every loaded model now."""
@@ -123,6 +289,9 @@ class Assistant:
             for model in self._models.values():
                 model.close()
             self._models.clear()
+            if self._index is not None:
+                self._index.close()
+                self._index = None
 
     def __enter__(self) -> Assistant:
         return self

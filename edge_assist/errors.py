@@ -107,10 +107,32 @@ class InputError(EdgeAssistError):
     exit_code = ExitCode.INPUT
 
 
+class AudioDecodeError(InputError):
+    """A file is empty, not audio, or corrupt: the decoder cannot read speech from it."""
+
+
+class AudioDeviceError(EdgeAssistError):
+    """No microphone can be opened (no device, no PortAudio library, or access denied)."""
+
+    exit_code = ExitCode.INPUT
+
+
 class OfflineViolationError(EdgeAssistError):
     """Something tried to open a network connection off this machine."""
 
     exit_code = ExitCode.OFFLINE_VIOLATION
+
+
+class IndexNotBuiltError(EdgeAssistError):
+    """The evidence index (or the collection asked for) does not exist or is empty yet."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class IndexSchemaError(EdgeAssistError):
+    """The index cannot be used as it is: a newer schema, a corrupt file, or a different embedder."""
+
+    exit_code = ExitCode.CONFIG
 
 
 def exit_code_for(error: BaseException) -> ExitCode:

@@ -71,7 +71,7 @@ def machine_info() -> dict[str, Any]:
             "ram_gb": round(hw.ram_bytes / 2**30, 1), "python": platform.python_version()}
 
 
-BENCHMARKS = ("llm", "encoder")
+BENCHMARKS = ("llm", "encoder", "search", "ask", "speech", "note")
 
 
 def run(name: str, **options: Any) -> BenchResult:
@@ -84,6 +84,14 @@ def run(name: str, **options: Any) -> BenchResult:
         from edge_assist.bench.llm import bench_llm as fn
     elif name == "encoder":
         from edge_assist.bench.encoder import bench_encoder as fn
+    elif name == "search":
+        from edge_assist.bench.search import bench_search as fn
+    elif name == "ask":
+        from edge_assist.bench.ask import bench_ask as fn
+    elif name == "speech":
+        from edge_assist.bench.speech import bench_speech as fn
+    elif name == "note":
+        from edge_assist.bench.note import bench_note as fn
     else:
         raise InputError(f"unknown benchmark {name!r}", f"available: {', '.join(BENCHMARKS)}")
     started = time.strftime("%Y-%m-%dT%H:%M:%S")

@@ -49,6 +49,27 @@ def _register() -> None:
     cli.add_command(evaluate.eval_command)
     cli.add_command(bench.bench)
     cli.add_command(tui.tui)
+    from edge_assist.cli import extract
+
+    cli.add_command(extract.extract_command)
+
+    from edge_assist.cli import ask, index
+
+    cli.add_command(index.index)
+    cli.add_command(ask.ask)
+
+    from edge_assist.cli import calc
+
+    cli.add_command(calc.calc)
+
+    from edge_assist.cli import note
+
+    cli.add_command(note.note_command)
+
+    from edge_assist.cli import speech
+
+    cli.add_command(speech.transcribe)
+    cli.add_command(speech.dictate)
 
 
 _register()

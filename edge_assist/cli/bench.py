@@ -11,7 +11,8 @@ from edge_assist.cli._common import State, echo_json, json_option, table
 
 
 @click.command()
-@click.argument("names", nargs=-1, type=click.Choice(["llm", "encoder", "all"]))
+@click.argument("names", nargs=-1,
+                type=click.Choice(["llm", "encoder", "search", "ask", "speech", "note", "all"]))
 @click.option("--model", help="Model id or alias (default: the profile's).")
 @click.option("--output", type=click.Path(path_type=Path), default=Path("bench-results"),
               show_default=True, help="Folder for the JSON results.")
@@ -26,7 +27,7 @@ def bench(state: State, names: tuple[str, ...], model: str | None, output: Path,
     chosen = BENCHMARKS if not names or "all" in names else names
     results = []
     for name in chosen:
-        result = run(name, model=model) if model and name == "llm" else run(name)
+        result = run(name, model=model) if model and name in ("llm", "ask", "speech") else run(name)
         results.append(result.as_dict())
         output.mkdir(parents=True, exist_ok=True)
         (output / f"bench-{name}.json").write_text(json.dumps(result.as_dict(), indent=2), "utf-8")

@@ -108,4 +108,15 @@ def run_task(name: str, data: Path, assistant: Assistant, limit: int | None = No
 
 
 def _load_builtin_tasks() -> None:
-    from edge_assist.eval import medmcqa  # noqa: F401  (registers itself)
+    from edge_assist.eval import (
+        aci_bench,  # noqa: F401  (registers itself)
+        glaucoma,  # noqa: F401  (registers itself)
+        medcalc,  # noqa: F401  (registers itself)
+        medmcqa,  # noqa: F401  (registers itself)
+        mts_dialog,  # noqa: F401  (registers itself)
+        negex,  # noqa: F401  (registers itself)
+        pubmedqa,  # noqa: F401  (registers itself)
+        qa_support,  # noqa: F401  (registers itself)
+        retrieval,  # noqa: F401  (registers itself)
+        speech,  # noqa: F401  (registers itself)
+    )

@@ -44,11 +44,12 @@ def read_items(path: Path) -> Iterator[dict[str, Any]]:
             yield {"question": question, "options": options, "answer": LETTERS[cop - 1]}
 
 
-def prompt_for(item: dict[str, Any]) -> list[Message]:
-    """The chat messages for one question."""
+def prompt_for(item: dict[str, Any], evidence: str = "") -> list[Message]:
+    """The chat messages for one question, with retrieved passages quoted first if given."""
     options = "\n".join(f"{letter}. {text}" for letter, text in zip(LETTERS, item["options"],
                                                                    strict=True))
-    return [Message("system", SYSTEM), Message("user", f"{item['question']}\n{options}")]
+    context = f"Reference passages (may not be relevant):\n{evidence}\n\n" if evidence else ""
+    return [Message("system", SYSTEM), Message("user", f"{context}{item['question']}\n{options}")]
 
 
 class MedMCQATask(EvalTask):
@@ -67,7 +68,7 @@ class MedMCQATask(EvalTask):
                 break
             n += 1
             try:
-                reply = assistant.llm.generate_json(prompt_for(item), SCHEMA,
+                reply = assistant.llm.generate_json(prompt_for(item, self.evidence(assistant, item)), SCHEMA,
                                                     GenerationOptions(max_tokens=16))
                 correct += reply["answer"] == item["answer"]
             except EdgeAssistError as exc:
@@ -83,4 +84,24 @@ class MedMCQATask(EvalTask):
                           model=assistant.model_id("llm"))
 
 
+    def evidence(self, assistant: Assistant, item: dict[str, Any]) -> str:
+        """Passages to quote with the question ('' without retrieval)."""
+        return ""
+
+
+class MedMCQARetrievalTask(MedMCQATask):
+    """MedMCQA with the top passages of the local evidence index quoted before each question."""
+
+    name = "medmcqa-rag"
+    description = "MedMCQA accuracy with hybrid retrieval from the local index (needs index build-default)"
+    passages = 3
+
+    def evidence(self, assistant: Assistant, item: dict[str, Any]) -> str:
+        """The top passages for the question and its options, trimmed."""
+        query = " ".join([item["question"], *item["options"]])[:2000]
+        hits = assistant.open_index().search(query, assistant.embedder, k=self.passages)
+        return "\n".join(f"- {' '.join(h.text.split())[:400]}" for h in hits)
+
+
 register(MedMCQATask())
+register(MedMCQARetrievalTask())

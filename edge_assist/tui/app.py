@@ -33,6 +33,7 @@ class ModelsChecked(Message):
 
     rows: list[tuple[str, str, str]]
     offline_guard: bool
+    profile: str
 
 
 class HomeScreenBody(Vertical):
@@ -79,11 +80,14 @@ class EdgeAssistApp(App[None]):
 
         report = diagnose(self.settings)
         rows = [(c.role, c.id, c.state) for c in report.models]
-        self.post_message(ModelsChecked(rows, offline.is_enabled()))
+        self.post_message(ModelsChecked(rows, offline.is_enabled(), report.active_profile))
 
     @on(ModelsChecked)
     def show_models(self, message: ModelsChecked) -> None:
-        lines = [f"Profile models ({self.settings.profile}):"]
+        profile = message.profile
+        if self.settings.profile == "auto":
+            profile = f"auto → {profile}"
+        lines = [f"Profile models ({profile}):"]
         lines += [f"  {role:12} {model_id:40} {state}" for role, model_id, state in message.rows]
         lines.append(f"Offline guard: {'active' if message.offline_guard else 'OFF'}")
         self.query_one("#models-status", Static).update("\n".join(lines))

@@ -1,0 +1,86 @@
+"""MTS-Dialog: name the note section of a short doctor-patient exchange and write its text.
+
+Reads the upstream CSV unchanged (``ID, section_header, section_text,
+dialogue``; Ben Abacha et al. 2023, CC BY 4.0). ``header_accuracy`` is over
+the 20 normalised headers (rules in ``edge_assist/notes/rules/headers.toml``);
+``rouge1`` compares the extractive section text (the whole exchange rewritten
+in note style, within a word budget) with the reference section text.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import sys
+from pathlib import Path
+
+from edge_assist.assistant import Assistant
+from edge_assist.errors import InputError
+from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.aci_bench import rouge_scores
+
+_COLUMNS = ("section_header", "section_text", "dialogue")
+_SECTION_TOML = """
+name = "mts-section"
+[[sections]]
+key = "section"
+title = "SECTION"
+content = ["complaint", "history", "ros", "exam", "results", "assessment", "plan"]
+max_words = 60
+"""
+
+
+class MtsDialogTask(EvalTask):
+    """Section-header accuracy and ROUGE-1 of the section text on MTS-Dialog."""
+
+    name = "mts-dialog"
+    description = "MTS-Dialog: section-header accuracy over its 20 headers, ROUGE-1 of the section (CSV)"
+    data_file = "MTS-Dialog-ValidationSet.csv"
+
+    def run(self, data: Path, assistant: Assistant, limit: int | None,
+            progress: Progress | None = None) -> EvalResult:
+        import tomllib
+
+        from edge_assist.errors import EdgeAssistError
+        from edge_assist.notes import Template, write_note
+        from edge_assist.notes.headers import classify_header
+
+        path = self.locate(data)
+        template = Template.from_dict(tomllib.loads(_SECTION_TOML), "mts-section")
+        hits, rouge, skipped = [], [], 0
+        for row in _rows(path):
+            if limit is not None and len(hits) + skipped >= limit:
+                break
+            try:
+                hits.append(classify_header(row["dialogue"]) == row["section_header"].strip().upper())
+                note = write_note(row["dialogue"], template, check=False)
+            except EdgeAssistError:
+                skipped += 1
+                continue
+            rouge.append(rouge_scores(note.sections[0].text, row["section_text"])["rouge1"])
+            if progress:
+                progress(1)
+        if not hits:
+            raise InputError(f"{path.name} has no usable rows")
+        return EvalResult(self.name, str(path), len(hits),
+                          {"header_accuracy": round(sum(hits) / len(hits), 4),
+                           "rouge1": round(statistics.mean(rouge), 4) if rouge else 0.0,
+                           "skipped": skipped},
+                          model="rules", notes=["header rules: edge_assist/notes/rules/headers.toml"])
+
+
+def _rows(path: Path):  # type: ignore[no-untyped-def]
+    csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"{path.name} lacks column(s) {missing}",
+                                 "give an MTS-Dialog CSV (e.g. MTS-Dialog-ValidationSet.csv)")
+            yield from reader
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not UTF-8 text") from None
+
+
+register(MtsDialogTask())

@@ -1,0 +1,217 @@
+"""Assigning transcript sentences to content classes: phases of the visit, cue phrases, and Q/A pairs.
+
+The issue asks for a small classifier here and lets rules stand in until the
+GPU path distills one. The rules follow how a visit unfolds: history first,
+then the examination, then assessment and plan. The first clinician sentence
+with an exam cue starts the exam phase and the first with a plan cue after it
+starts the plan phase (cues in ``rules/cues.toml``). Within a phase, cue
+phrases choose the class; a clinician question answered "no"/"yes" becomes a
+``ros`` unit ("Denies chest pain.") citing both turns. Every unit keeps the
+turn it came from, which is what note provenance is built on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from edge_assist.notes.rewrite import split_sentences
+from edge_assist.notes.types import Speaker, Turn
+
+_NEGATIVE = re.compile(r"^(?:(?:uh|um|oh|well|so|hmm)\s*,?\s*)*(?:no|nope|nah|not really|none|never|negative|"
+                       r"i do ?n't|i have ?n't|i haven't|i don't|i have not|i did not|i didn't|not|"
+                       r"not that i)\b", re.IGNORECASE)
+_POSITIVE = re.compile(r"^(?:(?:uh|um|oh|well|so|hmm)\s*,?\s*)*(?:yes|yeah|yep|yup|i do|i have|i did|"
+                       r"a little|sometimes|correct|uh-huh|mm-hmm)\b", re.IGNORECASE)
+_QUESTION_LEAD = re.compile(
+    r"^.*?\b(?:any other symptoms like|symptoms like|any|have you (?:had|noticed|been having|"
+    r"experienced|felt)|do you have|are you having|did you have|are you|any issues with|"
+    r"how about|what about|no)\b\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"\d")
+_SHORT = 12
+"""Below this many sentences a transcript is one exchange: no phase is guessed from position."""
+_TAG_QUESTION = re.compile(r",?\s*\b(?:okay|ok|right|all right|alright|you know|yeah|correct|is that okay|"
+                           r"does that sound good|sound good|does that make sense|fair)\s*\?$", re.IGNORECASE)
+_STOP = frozenset((  # noqa: SIM905 - a word list reads best as words
+    "the a an and or but of to in on at for with is are was were be been it this that i you he she we "
+    "they my your her his our their me him them do does did have has had so just like okay yeah um uh "
+    "not no yes there here what how"
+).split())
+
+
+@dataclass
+class Unit:
+    """A sentence (or a question and its answer) with its class and source turns."""
+
+    text: str
+    turns: list[int]
+    speaker: Speaker
+    kind: str = ""
+    polarity: str = ""  # "negative" / "positive" for an answered question
+    order: int = 0
+    score: float = 0.0
+
+
+@dataclass
+class Assignment:
+    """Units per content class plus the phase boundaries found (as unit positions)."""
+
+    units: dict[str, list[Unit]] = field(default_factory=dict)
+    exam_start: int = 0
+    plan_start: int = 0
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Phase and class cue phrases, compiled."""
+
+    phases: dict[str, re.Pattern[str]]
+    classes: dict[str, re.Pattern[str]]
+    commands: re.Pattern[str]
+
+    def hits(self, kind: str, text: str) -> int:
+        """How many cue phrases of class ``kind`` occur in ``text``."""
+        return len(self.classes[kind].findall(text))
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """The shipped cue lists, compiled once."""
+    data = tomllib.loads((resources.files("edge_assist.notes") / "rules" / "cues.toml").read_text("utf-8"))
+    return Cues({k: _phrases(v) for k, v in data["phases"].items() if k != "commands"},
+                {k: _phrases(v) for k, v in data["classes"].items()}, _phrases(data["phases"]["commands"]))
+
+
+def _phrases(items: list[str]) -> re.Pattern[str]:
+    body = "|".join(re.escape(p) for p in sorted(items, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+def units_of(turns: list[Turn]) -> list[Unit]:
+    """One unit per sentence of every turn, in order, without tag questions ("..., okay?")."""
+    units = []
+    commands = cues().commands
+    for turn in turns:
+        for sentence in split_sentences(turn.text):
+            sentence = _TAG_QUESTION.sub(".", sentence)
+            if not commands.match(sentence):
+                units.append(Unit(sentence, [turn.index], turn.speaker, order=len(units)))
+    return units
+
+
+def assign(turns: list[Turn], wanted: set[str] | None = None) -> Assignment:
+    """Sort the transcript's sentences into content classes.
+
+    Args:
+        turns: the parsed transcript.
+        wanted: classes the template uses (others are not built); default all.
+
+    Returns:
+        Units per class in transcript order; chit-chat and unanswered questions are dropped.
+    """
+    units = units_of(turns)
+    cue = cues()
+    exam, plan = _phases(units, cue)
+    result = Assignment(exam_start=exam, plan_start=plan)
+    dictation = all(u.speaker == "dictation" for u in units)
+    paired: set[int] = set()
+    for i, unit in enumerate(units):
+        if i in paired:
+            continue
+        kind, pair = _classify(units, i, exam, plan, cue, dictation)
+        if pair is not None:
+            paired.add(pair.order)
+            unit = _answered(unit, units[pair.order])
+        if kind and (wanted is None or kind in wanted):
+            unit.kind = kind
+            result.units.setdefault(kind, []).append(unit)
+        also_history = wanted is None or "history" in wanted
+        if kind == "complaint" and _is_history_dictation(unit.text) and also_history:
+            result.units.setdefault("history", []).append(Unit(unit.text, unit.turns, unit.speaker,
+                                                               "history", order=unit.order))
+    _keep_one_complaint(result)
+    return result
+
+
+def _phases(units: list[Unit], cue: Cues) -> tuple[int, int]:
+    n = len(units)
+    clin = [u for u in units if u.speaker in ("doctor", "dictation")]
+    start = n * 0.2 if n >= _SHORT else 0
+    exam = next((u.order for u in clin if u.order >= start and cue.phases["exam"].search(u.text)), None)
+    plan_from = exam if exam is not None else int(n * 0.35)
+    plan = next((u.order for u in clin if u.order > plan_from and cue.phases["plan"].search(u.text)),
+                None)
+    if plan is None and n < _SHORT:  # a short exchange has no phases unless announced
+        plan = n
+    if plan is None:  # no announced plan: the first plan-like clinician sentence after the exam
+        plan = next((u.order for u in clin if u.order > plan_from and cue.hits("plan", u.text)),
+                    max(int(n * 0.75), plan_from + 1))
+    return (exam if exam is not None and exam < plan else plan), plan
+
+
+def _classify(units: list[Unit], i: int, exam: int, plan: int, cue: Cues,
+              dictation: bool) -> tuple[str, Unit | None]:
+    unit = units[i]
+    text = unit.text
+    clinician = unit.speaker in ("doctor", "dictation")
+    if i < max(12, len(units) // 4) and cue.hits("complaint", text) and clinician:
+        return "complaint", None
+    if clinician and text.rstrip().endswith("?"):
+        answer = _answer_to(units, i)
+        if answer is not None and i < plan and cue.hits("ros", text):
+            return "ros", answer
+        return "", None
+    if clinician and cue.hits("results", text) and not cue.hits("plan", text) and (
+            exam <= i < plan or _NUMBER.search(text) or cue.hits("result_verbs", text)):
+        return "results", None
+    if clinician and exam <= i < plan and cue.hits("exam", text):
+        return "exam", None
+    if i >= plan and clinician:
+        return _plan_or_assessment(text, cue), None
+    if i < exam and _content_words(text) >= 3 and (unit.speaker != "doctor" or _is_history_dictation(text)):
+        return "history", None
+    if dictation and _content_words(text) >= 3:
+        return "history", None
+    return "", None
+
+
+def _is_history_dictation(text: str) -> bool:
+    return bool(re.search(r"year-old|years old|year old|history of|presents|reports|states|denies",
+                          text, re.IGNORECASE))
+
+
+def _plan_or_assessment(text: str, cue: Cues) -> str:
+    if _content_words(text) < 3:
+        return ""
+    plan_hits, assess_hits = cue.hits("plan", text), cue.hits("assessment", text)
+    if plan_hits >= assess_hits and plan_hits:
+        return "plan"
+    return "assessment" if assess_hits else ("plan" if _content_words(text) >= 5 else "")
+
+
+def _answer_to(units: list[Unit], i: int) -> Unit | None:
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    if nxt is None or nxt.speaker not in ("patient", "other") or nxt.turns == units[i].turns:
+        return None
+    return nxt if (_NEGATIVE.match(nxt.text) or _POSITIVE.match(nxt.text)) else None
+
+
+def _answered(question: Unit, answer: Unit) -> Unit:
+    negative = bool(_NEGATIVE.match(answer.text))
+    finding = _QUESTION_LEAD.sub("", question.text.rstrip(" ?")).strip(" ,")
+    lead = "Denies" if negative else "Reports"
+    return Unit(f"{lead} {finding}", question.turns + answer.turns, question.speaker,
+                polarity="negative" if negative else "positive", order=question.order)
+
+
+def _keep_one_complaint(result: Assignment) -> None:
+    found = result.units.get("complaint", [])
+    if len(found) > 1:
+        result.units["complaint"] = found[:1]
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in re.findall(r"[a-z0-9']+", text.lower()) if w not in _STOP)

@@ -1,0 +1,232 @@
+"""Retrieve → filter weak passages → answer with citations → check support → abstain.
+
+The model drafts; the evidence decides. Every draft sentence is scored
+against the passage it cites (:mod:`edge_assist.qa.support`); unsupported
+sentences are removed from the answer (and kept, flagged, in
+``Answer.sentences``), and when too little of the draft survives, the
+assistant abstains and shows the closest passages instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from edge_assist.errors import InputError
+from edge_assist.index.search import terms
+from edge_assist.index.store import DEFAULT_COLLECTION, EvidenceIndex
+from edge_assist.index.types import SearchHit
+from edge_assist.models.base import ChatModel, Embedder, GenerationOptions
+from edge_assist.qa import support
+from edge_assist.qa.prompt import (
+    INSUFFICIENT,
+    PROMPT_CHARS,
+    build_messages,
+    defuse,
+    flatten,
+    select_sentences,
+    trim,
+)
+from edge_assist.qa.types import ABSTAIN_TEXT, Answer, Citation, SentenceSupport
+
+MAX_QUESTION_CHARS = 2000
+MIN_COVERAGE = 0.3  # share of the question's content words found in the passage
+MIN_SIMILARITY = 0.5  # MiniLM cosine; unrelated clinical text scores about 0.0-0.3
+MIN_SUPPORTED_SHARE = 0.5
+OnToken = Callable[[str], None]
+
+
+@dataclass
+class AskOptions:
+    """Knobs of one question.
+
+    Attributes:
+        k: passages given to the model (and shown).
+        extractive: return verbatim passages, no LLM.
+        max_tokens: cap on the drafted answer.
+        prompt_chars: characters of evidence quoted to the model, all passages together
+            (their sentences most relevant to the question; see ``prompt.select_sentences``).
+    """
+
+    k: int = 3
+    extractive: bool = False
+    max_tokens: int = 160
+    prompt_chars: int = PROMPT_CHARS
+    collection: str = DEFAULT_COLLECTION
+
+
+def check_question(question: str) -> str:
+    """The question, stripped.
+
+    Raises:
+        InputError: empty, or longer than :data:`MAX_QUESTION_CHARS`.
+    """
+    q = question.strip()
+    if not q:
+        raise InputError("the question is empty", "type a clinical question")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(q):,} characters; the limit is {MAX_QUESTION_CHARS:,}",
+                         "ask a shorter question (put long notes through extraction instead)")
+    return q
+
+
+def is_strong(question: str, hit: SearchHit) -> bool:
+    """Whether a passage is worth answering from: enough question words, or a close vector."""
+    wanted = {w[:6] for w in terms(question)}
+    found = support.stems(f"{hit.title} {hit.section} {hit.text}")
+    coverage = len(wanted & found) / len(wanted) if wanted else 0.0
+    return coverage >= MIN_COVERAGE or hit.similarity >= MIN_SIMILARITY
+
+
+def retrieve(question: str, index: EvidenceIndex, embedder: Embedder,
+             options: AskOptions) -> tuple[list[SearchHit], list[SearchHit]]:
+    """(passages strong enough to answer from, the closest passages whatever their strength)."""
+    hits = index.search(question, embedder, options.collection, k=options.k * 2)
+    strong = [h for h in hits if is_strong(question, h)][: options.k]
+    return strong, hits[: options.k]
+
+
+def ask(question: str, index: EvidenceIndex, embedder: Embedder, llm: ChatModel | None,
+        options: AskOptions | None = None, on_token: OnToken | None = None) -> Answer:
+    """Answer ``question`` from the index, with citations, support and abstention.
+
+    Raises:
+        InputError: empty or over-long question.
+        IndexNotBuiltError: the collection does not exist.
+    """
+    opts = options or AskOptions()
+    q = check_question(question)
+    started = time.perf_counter()
+    strong, closest = retrieve(q, index, embedder, opts)
+    timings = {"retrieve": time.perf_counter() - started}
+    mode = "extractive" if opts.extractive or llm is None else "generative"
+    if not strong:
+        answer = _abstain(q, closest, mode)
+    elif mode == "extractive":
+        answer = _extractive(q, strong)
+    else:
+        assert llm is not None
+        answer = _generate(q, strong, embedder, llm, opts, on_token, timings)
+    answer.timings = timings | {"total": time.perf_counter() - started}
+    return answer
+
+
+def _citation(n: int, hit: SearchHit) -> Citation:
+    return Citation(n, hit.source, hit.title, hit.section, hit.doi, hit.url, hit.text, hit.score,
+                    hit.similarity, hit.chunk_id, hit.pack, hit.licence)
+
+
+def _abstain(question: str, closest: list[SearchHit], mode: str, draft: str = "",
+             sentences: list[SentenceSupport] | None = None) -> Answer:
+    return Answer(question, ABSTAIN_TEXT, True, [_citation(n, h) for n, h in enumerate(closest, 1)],
+                  sentences or [], mode, draft=draft)
+
+
+def _extractive(question: str, hits: list[SearchHit]) -> Answer:
+    """The strongest passages verbatim, each with its citation: guideline text as written."""
+    chosen = hits[: min(len(hits), 2)]
+    text = "\n\n".join(f"{h.text} [{n}]" for n, h in enumerate(chosen, 1))
+    sentences = [SentenceSupport(h.text, [n], 1.0, 1.0, 1.0, True) for n, h in enumerate(chosen, 1)]
+    return Answer(question, text, False, [_citation(n, h) for n, h in enumerate(chosen, 1)],
+                  sentences, "extractive")
+
+
+@dataclass
+class _Evidence:
+    """The passages as the model sees them and the checker scores them."""
+
+    hits: list[SearchHit]
+    passages: list[str]  # defused full text, what support is scored against
+    sentences: list[list[str]]
+    vectors: list[list[list[float]]]  # per passage, per sentence
+    excerpts: list[str]  # what is quoted in the prompt
+
+
+def _evidence(question: str, hits: list[SearchHit], embedder: Embedder, budget: int) -> _Evidence:
+    """The passages to quote, cut to their sentences most relevant to ``question``.
+
+    The question and every passage sentence are embedded once: the vectors choose what to
+    quote and are reused by the support check. Passages none of whose sentences is chosen are
+    dropped, so the numbers the model sees are the citation numbers.
+    """
+    passages = [defuse(h.text) for h in hits]
+    sentences = [support.split_sentences(p) for p in passages]
+    flat = [s for sents in sentences for s in sents]
+    vectors = embedder.embed_batch([question, *flat])
+    qvec, spans, start = vectors[0], [], 1
+    for sents in sentences:
+        spans.append(vectors[start:start + len(sents)])
+        start += len(sents)
+    wanted = support.stems(question)
+    relevance = [[support.semantic_support(qvec, [v]) + support.LEXICAL_WEIGHT * _overlap(wanted, s)
+                  for s, v in zip(sents, vecs, strict=True)] for sents, vecs in zip(sentences, spans,
+                                                                                      strict=True)]
+    picks = select_sentences(sentences, relevance, budget)
+    keep = [i for i, p in enumerate(picks) if p] or [0]
+    excerpts = [" ".join(flatten(sentences[i][j]) for j in picks[i]) or trim(passages[i], question, budget)
+                for i in keep]
+    return _Evidence([hits[i] for i in keep], [passages[i] for i in keep],
+                     [sentences[i] for i in keep], [spans[i] for i in keep], excerpts)
+
+
+def _overlap(wanted: set[str], sentence: str) -> float:
+    return len(wanted & support.stems(sentence)) / len(wanted) if wanted else 0.0
+
+
+def _generate(question: str, hits: list[SearchHit], embedder: Embedder, llm: ChatModel,
+              opts: AskOptions, on_token: OnToken | None, timings: dict[str, float]) -> Answer:
+    t0 = time.perf_counter()
+    evidence = _evidence(question, hits, embedder, opts.prompt_chars)
+    messages = build_messages(question, evidence.hits, excerpts=evidence.excerpts)
+    timings["prepare"] = time.perf_counter() - t0
+    pieces: list[str] = []
+    for piece in llm.stream(messages, GenerationOptions(max_tokens=opts.max_tokens)):
+        if not pieces:
+            timings["first_token"] = timings["retrieve"] + time.perf_counter() - t0
+        pieces.append(piece)
+        if on_token:
+            on_token(piece)
+    draft = "".join(pieces).strip()
+    timings["generate"] = time.perf_counter() - t0 - timings["prepare"]
+    t1 = time.perf_counter()
+    answer = _check(question, draft, evidence, embedder)
+    answer.model = llm.id
+    timings["check"] = time.perf_counter() - t1
+    return answer
+
+
+def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -> Answer:
+    hits = evidence.hits
+    if not draft or INSUFFICIENT.lower() in draft.lower():
+        return _abstain(question, hits, "generative", draft)
+    drafts = support.parse_draft(draft)
+    vectors = embedder.embed_batch([d.text for d in drafts]) if drafts else []
+    scored = [_score_one(d, v, evidence.passages, evidence.vectors)
+              for d, v in zip(drafts, vectors, strict=True)]
+    kept = [s for s in scored if s.supported]
+    if not kept or len(kept) / len(scored) < MIN_SUPPORTED_SHARE:
+        return _abstain(question, hits, "generative", draft, scored)
+    used = sorted({n for s in kept for n in s.citations})
+    text = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in kept)
+    return Answer(question, text, False, [_citation(n, hits[n - 1]) for n in used], scored,
+                  "generative", draft=draft)
+
+
+def _score_one(draft: support.Draft, vec: list[float], passages: list[str],
+               spans: list[list[list[float]]]) -> SentenceSupport:
+    cited = [n for n in draft.cited if 1 <= n <= len(passages)]
+    candidates = cited or list(range(1, len(passages) + 1))
+    best: SentenceSupport | None = None
+    for n in candidates:
+        lexical = support.lexical_support(draft.text, passages[n - 1])
+        semantic = support.semantic_support(vec, spans[n - 1])
+        numbers_ok = support.numbers_supported(draft.text, passages[n - 1])
+        score = support.combine(lexical, semantic)
+        result = SentenceSupport(draft.text, [n], round(score, 3), round(lexical, 3), round(semantic, 3),
+                                 numbers_ok and score >= support.SUPPORT_THRESHOLD, bool(cited),
+                                 numbers_ok)
+        if best is None or (result.supported, result.score) > (best.supported, best.score):
+            best = result
+    assert best is not None
+    return best

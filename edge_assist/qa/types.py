@@ -1,0 +1,93 @@
+"""The answer object: text, citations, per-sentence support, abstention and timings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ABSTAIN_TEXT = "The local evidence does not answer this question."
+
+
+@dataclass
+class Citation:
+    """A passage the answer cites (or, when abstaining, one of the closest passages).
+
+    Attributes:
+        number: the ``[n]`` used in the answer text.
+        snippet: the passage text as stored (verbatim guideline text).
+        score: retrieval score (reciprocal rank fusion); similarity: query-passage cosine.
+    """
+
+    number: int
+    source: str
+    title: str
+    section: str
+    doi: str
+    url: str
+    snippet: str
+    score: float
+    similarity: float
+    chunk_id: int
+    pack: str = ""
+    licence: str = ""
+
+
+@dataclass
+class SentenceSupport:
+    """How well one answer sentence is supported by the passage(s) it cites.
+
+    Attributes:
+        score: combined support in [0, 1] (lexical overlap and embedding similarity).
+        cited_by_model: False when the model gave no usable citation and the
+            best-supporting passage was attached by the checker.
+        numbers_ok: every number in the sentence appears in the cited passage
+            (a dose or threshold the evidence does not state is never "supported").
+    """
+
+    text: str
+    citations: list[int]
+    score: float
+    lexical: float
+    semantic: float
+    supported: bool
+    cited_by_model: bool = True
+    numbers_ok: bool = True
+
+
+@dataclass
+class Answer:
+    """The result of :meth:`edge_assist.assistant.Assistant.ask`.
+
+    Attributes:
+        text: the checked answer (unsupported sentences removed), or the
+            abstention message.
+        abstained: the evidence did not support an answer; ``citations`` then
+            holds the closest passages for the reader to judge.
+        sentences: every sentence the model wrote, with its support.
+        draft: the model's raw output before checking ('' when extractive).
+        timings: seconds for ``retrieve``, ``prepare`` (choosing what to quote),
+            ``first_token``, ``generate``, ``check``, ``total``.
+    """
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[SentenceSupport] = field(default_factory=list)
+    mode: str = "generative"
+    model: str = ""
+    draft: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def supported_share(self) -> float:
+        """Share of the sentences kept in ``text`` that are supported (1.0 when none were kept)."""
+        kept = [s for s in self.sentences if s.supported]
+        return 1.0 if not self.sentences else len(kept) / len(self.sentences)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (the CLI's ``--json``); the question is left out (it may be patient text)."""
+        data = asdict(self)
+        data.pop("question")
+        data["timings"] = {k: round(v, 3) for k, v in self.timings.items()}
+        return data

@@ -1,0 +1,194 @@
+"""Near-miss drug names corrected against the lexicon, by spelling and by sound.
+
+A small speech model hears "lasics", "met for in" or "synopril". Each run of
+one to four words is compared with the lexicon's one-word drug names two ways:
+spelling (normalised edit similarity, rapidfuzz's ``ratio``) and sound (the same
+on :func:`~edge_assist.speech.phonetic.sound_key`). The mean of the two must
+pass a confidence bar, and a clearly better second candidate must not exist.
+
+A run is only a candidate where the model itself gave a reason to doubt it:
+a word that is not common English, or one the model was unsure of. So a
+confidently heard "liquids" stays "liquids" however close Eliquis sounds.
+Every change is returned as a :class:`~edge_assist.speech.types.Correction`,
+so the user sees what was changed and can undo it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from edge_assist.speech.phonetic import sound_key
+from edge_assist.speech.types import Correction, TimedWord
+from edge_assist.speech.vocabulary import DrugLexicon
+
+_CORE = re.compile(r"^(\W*)([A-Za-z][A-Za-z\-']*)(\W*)$")
+
+
+@dataclass(frozen=True)
+class CorrectionOptions:
+    """How eager correction is.
+
+    Attributes:
+        min_score: the confidence bar: mean of spelling and sound similarity (0-1).
+        rare_penalty: added to the bar for names outside the common-drug list; the
+            lexicon holds thousands of rarely prescribed names that ordinary words resemble.
+        english_penalty: added to the bar where every word of the run is common English.
+        margin: how far the best name must lead a different second one.
+        max_words: the longest run of words merged into one drug name.
+        min_chars: shortest run (letters) worth correcting; short words collide.
+        unsure_below: a word the model gave less probability than this is doubted.
+    """
+
+    min_score: float = 0.84
+    rare_penalty: float = 0.06
+    english_penalty: float = 0.06
+    margin: float = 0.02
+    max_words: int = 4
+    min_chars: int = 5
+    unsure_below: float = 0.6
+
+
+@dataclass(frozen=True)
+class _Match:
+    name: str
+    score: float
+    method: str
+
+
+class DrugCorrector:
+    """Replaces near-miss drug names in timed words with their lexicon spelling.
+
+    Args:
+        lexicon: the one-word drug names (:func:`~edge_assist.speech.vocabulary.load_lexicon`).
+        english: common English words (the speech model's whole-word tokens). Without
+            them only the common-drug list is used as targets.
+        options: the confidence bar and limits.
+
+    Examples:
+        >>> corrector = DrugCorrector(load_lexicon())            # doctest: +SKIP
+        >>> corrector.correct_text("the patient takes lasics")   # doctest: +SKIP
+        ('the patient takes Lasix', [Correction(original='lasics', ...)])
+    """
+
+    def __init__(self, lexicon: DrugLexicon, english: frozenset[str] = frozenset(),
+                 options: CorrectionOptions | None = None) -> None:
+        self.lexicon = lexicon
+        self.english = english
+        self.options = options or CorrectionOptions()
+        self._common = frozenset(lexicon.common)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._keys: dict[str, list[str]] = defaultdict(list)
+        for name in lexicon.names:
+            # Short English words in the lexicon ("caps", "hops") would attract false fixes;
+            # with no English guard at all, only the common drugs are safe targets.
+            if name not in self._common and (not english or (len(name) < 6 and name in english)):
+                continue
+            self._by_length[len(name)].append(name)
+            self._keys[sound_key(name)].append(name)
+        self._key_list = list(self._keys)
+
+    def correct_text(self, text: str, probability: float = 1.0) -> tuple[str, list[Correction]]:
+        """Correct plain text whose words carry no timings (one probability for all)."""
+        words = [TimedWord(0.0, 0.0, " " + w, probability) for w in text.split()]
+        fixed, corrections = self.correct_words(words)
+        return "".join(w.text for w in fixed).strip(), corrections
+
+    def correct_words(self, words: list[TimedWord]) -> tuple[list[TimedWord], list[Correction]]:
+        """Return ``words`` with near-miss drug names replaced, and the corrections made."""
+        out: list[TimedWord] = []
+        corrections: list[Correction] = []
+        i = 0
+        while i < len(words):
+            best, length = self._best_run(words, i)
+            if best is None:
+                out.append(words[i])
+                i += 1
+                continue
+            run = words[i:i + length]
+            lead, trail = _CORE.match(run[0].text.strip()), _CORE.match(run[-1].text.strip())
+            prefix = lead.group(1) if lead else ""
+            suffix = trail.group(3) if trail else ""
+            space = " " if run[0].text.startswith(" ") else ""
+            display = self.lexicon.display(best.name)
+            out.append(TimedWord(run[0].start, run[-1].end, f"{space}{prefix}{display}{suffix}",
+                                 round(best.score, 4)))
+            corrections.append(Correction("".join(w.text for w in run).strip(), display,
+                                          run[0].start, run[-1].end, round(best.score, 4),
+                                          best.method))  # type: ignore[arg-type]
+            i += length
+        return out, corrections
+
+    def _best_run(self, words: list[TimedWord], i: int) -> tuple[_Match | None, int]:
+        best: _Match | None = None
+        length = 0
+        cores: list[str] = []
+        doubted = False
+        all_english = True
+        for j in range(i, min(len(words), i + self.options.max_words)):
+            m = _CORE.match(words[j].text.strip())
+            if not m or (j > i and _CORE.match(words[j - 1].text.strip()).group(3)):  # type: ignore[union-attr]
+                break  # not a word, or the previous word ended a phrase ("daily,")
+            core = m.group(2).lower()
+            if core in self.lexicon.names:
+                break  # a drug already spelt right is never merged or changed
+            cores.append(core.replace("-", "").replace("'", ""))
+            all_english = all_english and core in self.english
+            doubted = doubted or not all_english or words[j].probability < self.options.unsure_below
+            if not doubted or len("".join(cores)) < self.options.min_chars + (j > i):
+                continue
+            match = self.match("".join(cores), all_english)
+            if match and (best is None or match.score > best.score):
+                best, length = match, j - i + 1
+        return best, length
+
+    def match(self, text: str, english: bool = False) -> _Match | None:
+        """The lexicon name closest to ``text`` if it passes the bar, else None.
+
+        Args:
+            text: letters of one or more heard words, joined.
+            english: every heard word was common English (raises the bar).
+        """
+        if text in self.lexicon.names:
+            return _Match(text, 1.0, "spelling")
+        key = sound_key(text)
+        candidates = set(self._spelling_candidates(text))
+        for found, _score, _ in process.extract(key, self._key_list, scorer=fuzz.ratio, limit=5,
+                                                score_cutoff=70):
+            candidates.update(self._keys[found])
+        # Ranked by how far each name clears its own bar, so a common drug beats a
+        # rare one that is a hair closer in spelling.
+        scored = sorted((self._score(text, key, name) for name in candidates),
+                        key=lambda m: m.score - self._bar(m.name, english), reverse=True)
+        if not scored:
+            return None
+        top = scored[0]
+        lead = top.score - self._bar(top.name, english)
+        if lead < 0:
+            return None
+        rival = next((m for m in scored[1:]
+                      if self.lexicon.display(m.name) != self.lexicon.display(top.name)), None)
+        if rival and lead - (rival.score - self._bar(rival.name, english)) < self.options.margin:
+            return None
+        return top
+
+    def _bar(self, name: str, english: bool) -> float:
+        bar = self.options.min_score
+        bar += 0.0 if name in self._common else self.options.rare_penalty
+        return bar + (self.options.english_penalty if english else 0.0)
+
+    def _spelling_candidates(self, text: str) -> list[str]:
+        n = len(text)
+        pool = [name for size in range(int(n * 0.7), int(n * 1.4) + 1)
+                for name in self._by_length.get(size, ())]
+        return [name for name, _s, _ in process.extract(text, pool, scorer=fuzz.ratio, limit=5,
+                                                         score_cutoff=65)]
+
+    def _score(self, text: str, key: str, name: str) -> _Match:
+        spelling = fuzz.ratio(text, name) / 100
+        sound = fuzz.ratio(key, sound_key(name)) / 100
+        method = "phonetic" if sound > spelling else "spelling"
+        return _Match(name, (spelling + sound) / 2, method)

@@ -1,0 +1,200 @@
+"""File to transcript: decode in chunks, bias with the clinical vocabulary, correct, lay out.
+
+The flow per chunk (see :mod:`edge_assist.speech.audio` for why chunks):
+Whisper with Silero VAD, the clinical ``hotwords`` and ``initial_prompt``, and
+word timings → a guard against Whisper's known failure of looping on a
+phrase after the speech ends → near-miss drug-name correction on the timed
+words → dictation commands (when asked). Segments are yielded as soon as
+they are ready, so a caller can show them live; progress and cancellation are
+checked between segments.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from edge_assist.errors import GenerationCancelled
+from edge_assist.models.base import Segment, Transcriber
+from edge_assist.speech.audio import is_ready_wav, iter_chunks, probe_duration
+from edge_assist.speech.commands import apply_commands
+from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
+from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
+from edge_assist.speech.vocabulary import build_vocabulary, english_words, load_lexicon
+
+Progress = Callable[[float, float], None]  # (seconds of audio done, total seconds)
+
+
+@dataclass
+class SpeechOptions:
+    """What the pipeline does beyond plain Whisper.
+
+    Attributes:
+        bias: send the clinical vocabulary as Whisper ``hotwords``.
+        prompt: also send it as ``initial_prompt``. Off: on 8 development clips, hotwords
+            alone gave the lowest WER, and both together made tiny.en loop (WER up, time x6).
+        correct: correct near-miss drug names against the lexicon.
+        commands: turn spoken "period", "new paragraph" ... into layout.
+        vad: skip silence with Silero VAD (faster-whisper's bundled model).
+        user_words: extra words to bias towards (``settings.speech.vocabulary``).
+        chunk_seconds: longest stretch decoded at once (bounds memory).
+        correction: the confidence bar and limits of correction.
+    """
+
+    bias: bool = True
+    prompt: bool = False
+    correct: bool = True
+    commands: bool = False
+    vad: bool = True
+    user_words: tuple[str, ...] = ()
+    chunk_seconds: float = 600.0
+    correction: CorrectionOptions = field(default_factory=CorrectionOptions)
+
+
+class SpeechPipeline:
+    """Transcribes files with one speech model and the clinical vocabulary.
+
+    Args:
+        transcriber: the speech model.
+        options: biasing, correction, commands.
+        tokenizer_json: the model's ``tokenizer.json`` (its whole words are the
+            English guard of correction); None disables the guard.
+    """
+
+    def __init__(self, transcriber: Transcriber, options: SpeechOptions | None = None,
+                 tokenizer_json: Path | None = None) -> None:
+        self.transcriber = transcriber
+        self.options = options or SpeechOptions()
+        self.vocabulary = build_vocabulary(self.options.user_words)
+        self._tokenizer_json = tokenizer_json
+        self._corrector: DrugCorrector | None = None
+
+    @property
+    def corrector(self) -> DrugCorrector:
+        """The drug-name corrector (built on first use: the lexicon takes seconds to read)."""
+        if self._corrector is None:
+            self._corrector = _corrector(self._tokenizer_json, self.options.correction)
+        return self._corrector
+
+    def transcribe(self, path: Path, progress: Progress | None = None,
+                   cancel: threading.Event | None = None) -> Transcript:
+        """The whole transcript of ``path`` with timings.
+
+        Raises:
+            InputError: missing file.
+            AudioDecodeError: empty, corrupt or not audio.
+            GenerationCancelled: ``cancel`` was set.
+        """
+        path = Path(path)
+        duration = probe_duration(path)
+        started = time.perf_counter()
+        transcript = Transcript(path.name, self.transcriber.id, duration)
+        for segment in self.stream(path, progress, cancel, duration):
+            transcript.segments.append(segment)
+            transcript.duration = max(transcript.duration, segment.end)
+        transcript.seconds = time.perf_counter() - started
+        return transcript
+
+    def stream(self, path: Path, progress: Progress | None = None,
+               cancel: threading.Event | None = None,
+               duration: float | None = None) -> Iterator[TranscriptSegment]:
+        """Yield segments of ``path`` as they are decoded (same errors as :meth:`transcribe`)."""
+        path = Path(path)
+        total = probe_duration(path) if duration is None else duration
+        if is_ready_wav(path, self.options.chunk_seconds):  # no copy for what Whisper reads as is
+            yield from self._segments(path, 0.0, total, progress, cancel)
+            if progress:
+                progress(total, total)
+            return
+        with tempfile.TemporaryDirectory(prefix="edge-assist-speech-") as tmp:
+            for n, chunk in enumerate(iter_chunks(path, self.options.chunk_seconds)):
+                wav = chunk.write_wav(Path(tmp) / f"chunk{n}.wav")
+                yield from self._segments(wav, chunk.offset, chunk.duration, progress, cancel)
+                wav.unlink()
+                if progress:
+                    progress(min(total, chunk.offset + chunk.duration), total)
+
+    def _segments(self, wav: Path, offset: float, duration: float, progress: Progress | None,
+                  cancel: threading.Event | None) -> Iterator[TranscriptSegment]:
+        previous = ""
+        for raw in self._decode(wav):
+            _check(cancel)
+            if raw.start >= duration or raw.text.strip() == previous:
+                continue  # Whisper talking past the audio, or repeating itself
+            previous = raw.text.strip()
+            segment = self._finish(raw, offset)
+            if segment.text:
+                yield segment
+            if progress:
+                progress(offset + min(raw.end, duration), offset + duration)
+        _check(cancel)
+
+    def _decode(self, wav: Path) -> Iterator[Segment]:
+        hints = self.vocabulary if self.options.bias else None
+        return self.transcriber.transcribe(
+            wav, initial_prompt=hints.initial_prompt if hints and self.options.prompt else None,
+            hotwords=hints.hotwords if hints else None, word_timestamps=True,
+            vad_filter=self.options.vad)
+
+    def _finish(self, raw: Segment, offset: float) -> TranscriptSegment:
+        confidence = TranscriptSegment.confidence_of(raw.avg_logprob)
+        words = [TimedWord(w.start + offset, w.end + offset, w.word, w.probability)
+                 for w in raw.words] or _untimed(raw, offset, confidence)
+        words = _drop_loops(words)
+        corrections: list = []
+        if self.options.correct:
+            words, corrections = self.corrector.correct_words(words)
+        text = "".join(w.text for w in words).strip()
+        if self.options.commands:
+            text = apply_commands(text)
+        return TranscriptSegment(round(raw.start + offset, 3), round(raw.end + offset, 3), text,
+                                 confidence, tuple(words), tuple(corrections))
+
+
+@cache
+def _corrector(tokenizer_json: Path | None, options: CorrectionOptions) -> DrugCorrector:
+    return DrugCorrector(load_lexicon(), english_words(tokenizer_json), options)
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise GenerationCancelled("transcription cancelled")
+
+
+def _untimed(raw: Segment, offset: float, probability: float) -> list[TimedWord]:
+    # Backends without word timings: spread the words evenly over the segment.
+    parts = raw.text.split()
+    step = (raw.end - raw.start) / max(1, len(parts))
+    return [TimedWord(offset + raw.start + i * step, offset + raw.start + (i + 1) * step,
+                      " " + p, probability) for i, p in enumerate(parts)]
+
+
+def _drop_loops(words: list[TimedWord], max_repeats: int = 2) -> list[TimedWord]:
+    """Cut a phrase of one to four words repeated more than ``max_repeats`` times in a row.
+
+    Whisper sometimes loops ("Lasix, Lasix, Lasix, ...") when a prompt primes it
+    and the speech ends; real dictation does not repeat a phrase three times.
+    """
+    keys = [re.sub(r"\W", "", w.text.lower()) for w in words]
+    out_idx: list[int] = []
+    i = 0
+    while i < len(words):
+        for size in range(1, 5):
+            phrase = keys[i:i + size]
+            reps = 1
+            while keys[i + reps * size:i + (reps + 1) * size] == phrase:
+                reps += 1
+            if reps > max_repeats and any(phrase):
+                out_idx.extend(range(i, i + size))
+                i += reps * size
+                break
+        else:
+            out_idx.append(i)
+            i += 1
+    return [words[i] for i in out_idx]

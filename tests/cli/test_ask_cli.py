@@ -1,0 +1,47 @@
+"""`edge-assist ask` through the CLI, on fakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from edge_assist.models.fakes import FakeChatModel
+
+from .test_index_cli import fake_cli  # noqa: F401  (fixture)
+
+DATA = Path(__file__).parents[1] / "data" / "index"
+
+
+def test_ask_json_has_answer_citations_support_and_timings(fake_cli) -> None:  # noqa: F811
+    """--json carries the checked text, citations with provenance and per-sentence support."""
+    fake_cli("index", "add", str(DATA / "corpus"))
+    FakeChatModel.replies.clear()
+    FakeChatModel.enqueue("A CURB-65 score of 3 or more indicates severe pneumonia [1].")
+    data = json.loads(fake_cli("ask", "What CURB-65 score means severe pneumonia?", "--json").stdout)
+    assert data["abstained"] is False
+    assert data["citations"][0]["section"] == "Community Acquired Pneumonia > Severity"
+    assert data["sentences"][0]["supported"] is True
+    assert "total" in data["timings"]
+    assert "question" not in data
+
+
+def test_ask_text_shows_sources(fake_cli) -> None:  # noqa: F811
+    """Text output shows the answer then numbered sources."""
+    fake_cli("index", "add", str(DATA / "corpus"))
+    result = fake_cli("ask", "CURB-65 severity pneumonia", "--extractive")
+    assert result.exit_code == 0
+    assert "Sources:" in result.stdout and "[1]" in result.stdout
+
+
+def test_ask_abstains_visibly(fake_cli) -> None:  # noqa: F811
+    """An unanswerable question shows the abstention and the closest passages."""
+    fake_cli("index", "add", str(DATA / "corpus"))
+    result = fake_cli("ask", "zebra quantum xylophone")
+    assert "does not answer" in result.stdout
+    assert "Closest passages" in result.stdout
+
+
+def test_ask_huge_question_exits_7(fake_cli) -> None:  # noqa: F811
+    """A 100 kB question is refused with exit code 7."""
+    fake_cli("index", "add", str(DATA / "corpus"))
+    assert fake_cli("ask", "x" * 100_000).exit_code == 7

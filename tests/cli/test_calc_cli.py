@@ -1,0 +1,69 @@
+"""``edge-assist calc``: list, show, run and from-note, text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from edge_assist.cli import cli
+
+
+def test_calc_list_json() -> None:
+    """calc list --json names every calculator."""
+    result = CliRunner().invoke(cli, ["calc", "list", "--json"])
+    assert result.exit_code == 0
+    ids = {c["id"] for c in json.loads(result.stdout)}
+    assert {"chads-vasc", "curb-65", "news2", "apache-ii"} <= ids
+
+
+def test_calc_show() -> None:
+    """calc show prints inputs, formula version and source."""
+    result = CliRunner().invoke(cli, ["calc", "show", "ckd-epi-2021"])
+    assert result.exit_code == 0 and "--creatinine" in result.stdout and "doi:" in result.stdout
+
+
+def test_calc_run_json() -> None:
+    """calc run computes from options, with units on numbers."""
+    result = CliRunner().invoke(cli, ["calc", "run", "chads-vasc", "--age", "72", "--sex", "F",
+                                      "--hypertension", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["value"] == 3 and data["status"] == "ok" and data["steps"]
+
+
+def test_calc_run_with_unit() -> None:
+    """A number may carry its unit."""
+    result = CliRunner().invoke(cli, ["calc", "run", "ckd-epi-2021", "--age", "60", "--sex", "M",
+                                      "--creatinine", "106 umol/L"])
+    assert result.exit_code == 0, result.output
+    assert "mL/min" in result.stdout
+
+
+def test_calc_run_bad_value_exits_7() -> None:
+    """An implausible value is a one-line error with exit code 7."""
+    result = CliRunner().invoke(cli, ["calc", "run", "ckd-epi-2021", "--age", "60", "--sex", "M",
+                                      "--creatinine", "88"])
+    assert result.exit_code == 7 and "plausible range" in result.output
+
+
+def test_calc_unknown_name_exits_7() -> None:
+    """An unknown calculator is a bad-input error."""
+    result = CliRunner().invoke(cli, ["calc", "show", "nope"])
+    assert result.exit_code == 7
+
+
+def test_calc_from_note_json() -> None:
+    """from-note reads stdin and reports inputs with spans."""
+    note = "A 70-year-old man, confused. BUN 30 mg/dL, respiratory rate 32, BP 85/50 mmHg."
+    result = CliRunner().invoke(cli, ["calc", "from-note", "curb-65", "--json"], input=note)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["value"] == 5
+    assert data["inputs"]["bun"]["span"]["text"].startswith("BUN")
+
+
+def test_calc_from_empty_note_exits_7() -> None:
+    """An empty note is refused."""
+    result = CliRunner().invoke(cli, ["calc", "from-note", "bmi"], input="")
+    assert result.exit_code == 7

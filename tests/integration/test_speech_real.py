@@ -1,0 +1,26 @@
+"""Real Whisper models on an espeak-ng clip: the pipeline end to end (marker real_models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge_assist.assistant import Assistant
+from edge_assist.speech.normalize import normalize
+
+pytestmark = pytest.mark.real_models
+
+
+@pytest.mark.parametrize("model_id", ["whisper-tiny.en", "whisper-base"])
+def test_real_model_transcribes_clip_with_drug_name(need, speech_clip, model_id: str) -> None:
+    """The synthesised dictation comes back with timings, word confidences and its words."""
+    settings = need(model_id)
+    wav, text = speech_clip
+    with Assistant(settings) as assistant:
+        transcript = assistant.transcribe(wav, model=model_id)
+    assert transcript.segments and transcript.duration > 3
+    assert all(0.0 <= s.confidence <= 1.0 and s.start <= s.end for s in transcript.segments)
+    assert transcript.segments[0].words and transcript.segments[0].words[0].probability > 0
+    heard = set(normalize(transcript.text).split())
+    # Structure and rough content only: drug-name accuracy is measured by `eval speech`,
+    # and on this clip both models currently miss "amoxicillin" (see the issue's report).
+    assert len(set(normalize(text).split()) & heard) >= 4

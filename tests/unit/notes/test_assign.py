@@ -1,0 +1,50 @@
+"""Section assignment: phases, cue phrases and answered questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from edge_assist.notes.assign import assign
+from edge_assist.notes.transcript import parse
+
+ENCOUNTER = (Path(__file__).parents[2] / "data" / "notes" / "encounter.txt").read_text("utf-8")
+
+
+def _kinds() -> dict[str, list[str]]:
+    result = assign(parse(ENCOUNTER).turns)
+    return {k: [u.text for u in v] for k, v in result.units.items()}
+
+
+def test_a_question_answered_no_becomes_a_denial_citing_both_turns() -> None:
+    """'any chest pain?' / 'no chest pain' is a ROS denial sourced from the question and the answer."""
+    result = assign(parse("[doctor] any chest pain ?\n[patient] no .").turns)
+    unit = result.units["ros"][0]
+    assert unit.text == "Denies chest pain" and unit.turns == [0, 1] and unit.polarity == "negative"
+
+
+def test_exam_findings_go_to_exam_and_results_to_results() -> None:
+    """Clinician findings after the exam starts are exam; an x-ray that 'showed' is a result."""
+    kinds = _kinds()
+    assert any("crackles" in t for t in kinds["exam"])
+    assert any("x-ray" in t for t in kinds["results"])
+
+
+def test_plan_sentences_go_to_plan() -> None:
+    """After 'assessment and plan', the clinician's orders are plan."""
+    assert any("amoxicillin" in t for t in _kinds()["plan"])
+
+
+def test_patient_history_goes_to_history() -> None:
+    """What the patient tells before the exam is history."""
+    assert any("cough for about 2 weeks" in t for t in _kinds()["history"])
+
+
+def test_complaint_is_the_reason_for_the_visit() -> None:
+    """The first 'here for ...' sentence is the complaint."""
+    assert "evaluation of a cough" in _kinds()["complaint"][0]
+
+
+def test_voice_assistant_commands_are_dropped() -> None:
+    """Wake-word commands to the scribe are not note content."""
+    result = assign(parse("[doctor] hey dragon , show me the x-ray .\n[patient] okay .").turns)
+    assert not any("dragon" in u.text for units in result.units.values() for u in units)
