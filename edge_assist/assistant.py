@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from edge_assist.notes import ClinicalNote
     from edge_assist.qa import Answer
     from edge_assist.speech import SpeechPipeline, Transcript
+    from edge_assist.trust.history import History
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,6 +60,7 @@ class Assistant:
         self._models: dict[str, BaseModel] = {}
         self._lock = threading.Lock()
         self._index: EvidenceIndex | None = None
+        self._history: History | None = None
         logs.configure(self.settings.log_level, self.settings.log_patient_text)
         if self.settings.offline_guard:
             offline.enable()
@@ -190,7 +192,9 @@ class Assistant:
         """
         from edge_assist.extract import extract
 
-        return extract(note, llm=self.llm if use_llm else None)
+        result = extract(note, llm=self.llm if use_llm else None)
+        self._remember("extract", {"note": note, "result": result.model_dump(mode="json")})
+        return result
 
     # -- evidence and cited answers ---------------------------------------------------------
     def open_index(self, create: bool = False) -> EvidenceIndex:
@@ -237,7 +241,9 @@ class Assistant:
             options.collection = collection
         llm = None if extractive else (get_model(model, ChatModel, self.settings, self.registry)
                                        if model else self.llm)
-        return ask_evidence(question, self.open_index(), self.embedder, llm, options, on_token)
+        answer = ask_evidence(question, self.open_index(), self.embedder, llm, options, on_token)
+        self._remember("ask", {"question": question, "answer": answer.text, "abstained": answer.abstained})
+        return answer
 
     # -- notes -----------------------------------------------------------------------------
     def note(self, transcript: str | bytes, template: str | Path = "soap",
@@ -260,7 +266,10 @@ class Assistant:
         from edge_assist.notes import write_note
 
         llm = self.llm if writer != "extractive" else None
-        return write_note(transcript, template, llm=llm, writer=writer)  # type: ignore[arg-type]
+        note = write_note(transcript, template, llm=llm, writer=writer)  # type: ignore[arg-type]
+        source = transcript.decode("utf-8", "replace") if isinstance(transcript, bytes) else transcript
+        self._remember("note", {"transcript": source, "note": note.text()})
+        return note
 
     # -- calculators -----------------------------------------------------------------------
     def calc(self, note: str, name: str, use_llm: bool = False) -> CalcResult:
@@ -279,8 +288,26 @@ class Assistant:
         """
         from edge_assist import calculators
         from edge_assist.calculators.note import fill_from_note
+        from edge_assist.extract.text import check_text
 
-        return fill_from_note(calculators.get(name), note, llm=self.llm if use_llm else None)
+        check_text(note)  # empty, over 2 MB or binary: the same InputError as extract and note
+
+        result = fill_from_note(calculators.get(name), note, llm=self.llm if use_llm else None)
+        self._remember("calc", {"note": note, "calculator": name, "result": result.as_dict()})
+        return result
+
+    # -- history (off by default) ---------------------------------------------------------
+    def _remember(self, kind: str, payload: dict[str, Any]) -> None:
+        """Seal one question/note/extraction into the history, only when history is on."""
+        if not self.settings.history.enabled:
+            return
+        from edge_assist.trust.history import History
+
+        with self._lock:
+            if self._history is None:
+                self._history = History.from_settings(self.settings)
+            history = self._history
+        history.record(kind, payload)  # type: ignore[arg-type]
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
@@ -292,6 +319,9 @@ class Assistant:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            if self._history is not None:
+                self._history.close()
+                self._history = None
 
     def __enter__(self) -> Assistant:
         return self

@@ -86,6 +86,38 @@ class TuiSettings(_Section):
     """The terminal UI."""
 
     theme: Literal["dark", "light", "high-contrast"] = Field(default="dark", description="Colour theme.")
+    kiosk_folders: list[Path] = Field(
+        default_factory=list,
+        description="Kiosk mode: the only folders the TUI may read or write (exports, files to "
+                    "ingest or transcribe); empty: no file access in kiosk mode.",
+    )
+    idle_timeout_s: int = Field(
+        default=300, ge=5, le=86400,
+        description="Kiosk mode: wipe the session (screen and memory) after this many idle seconds.",
+    )
+    admin_pin_hash: str = Field(
+        default="",
+        description="Kiosk mode: salted PBKDF2 hash of the admin PIN that leaves kiosk mode "
+                    "(make one with `edge-assist tui --hash-pin`); never the PIN itself.",
+    )
+
+
+class HistorySettings(_Section):
+    """History of questions, notes and extractions: off unless turned on, encrypted when on."""
+
+    enabled: bool = Field(default=False, description="Keep a history (sealed with AES-256-GCM).")
+    path: Path | None = Field(default=None, description="History database; default: <user dir>/history.db.")
+    key_source: Literal["auto", "passphrase", "keyring"] = Field(
+        default="auto", description="Key: $EDGE_ASSIST_HISTORY_PASSPHRASE (scrypt) or the OS keyring.")
+    max_entries: int = Field(default=500, ge=1, le=1_000_000, description="Keep at most this many entries.")
+    max_age_days: float = Field(default=30, gt=0, le=3650, description="Forget entries older than this.")
+
+
+class AuditSettings(_Section):
+    """The append-only, hash-chained audit log (who ran what and when; never patient text)."""
+
+    enabled: bool = Field(default=True, description="Record every command in the audit log.")
+    path: Path | None = Field(default=None, description="Audit log; default: <user dir>/audit.jsonl.")
 
 
 class Settings(BaseSettings):
@@ -112,6 +144,8 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     tui: TuiSettings = Field(default_factory=TuiSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -140,6 +174,16 @@ class Settings(BaseSettings):
         """The evidence index database file."""
         return self.index.db_path or self.home / "index.db"
 
+    @property
+    def history_path(self) -> Path:
+        """The encrypted history database file."""
+        return self.history.path or self.home / "history.db"
+
+    @property
+    def audit_path(self) -> Path:
+        """The audit log file."""
+        return self.audit.path or self.home / "audit.jsonl"
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Build :class:`Settings`, turning every invalid value into one :class:`ConfigError`.
@@ -167,6 +211,8 @@ def _check_toml(path: Path) -> None:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}", "fix the syntax") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text", "save it as UTF-8 TOML") from None
 
 
 def _config_error(exc: ValidationError, path: Path) -> ConfigError:

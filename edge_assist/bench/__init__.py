@@ -71,7 +71,7 @@ def machine_info() -> dict[str, Any]:
             "ram_gb": round(hw.ram_bytes / 2**30, 1), "python": platform.python_version()}
 
 
-BENCHMARKS = ("llm", "encoder", "search", "ask", "speech", "note")
+BENCHMARKS = ("llm", "encoder", "search", "ask", "speech", "note", "tui", "extract")
 
 
 def run(name: str, **options: Any) -> BenchResult:
@@ -92,6 +92,10 @@ def run(name: str, **options: Any) -> BenchResult:
         from edge_assist.bench.speech import bench_speech as fn
     elif name == "note":
         from edge_assist.bench.note import bench_note as fn
+    elif name == "tui":
+        from edge_assist.bench.tui import bench_tui as fn
+    elif name == "extract":
+        from edge_assist.bench.extract import bench_extract as fn
     else:
         raise InputError(f"unknown benchmark {name!r}", f"available: {', '.join(BENCHMARKS)}")
     started = time.strftime("%Y-%m-%dT%H:%M:%S")

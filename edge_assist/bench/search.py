@@ -71,8 +71,11 @@ def _measure(n_chunks: int, quantization: str, queries: int) -> dict[str, Any]:
         qvecs = embedder.embed_batch(qtexts)
         fixed = _FixedEmbedder(dict(zip(qtexts, qvecs, strict=True)))
         t = time.perf_counter()
-        index.search(qtexts[0], fixed, "bench", k=5)  # loads the in-memory vectors: reported apart
+        index.search(qtexts[0], fixed, "bench", k=5)  # big collections: sqlite-vec, then ...
         first_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        index.search(qtexts[1], fixed, "bench", k=5)  # ... loads the in-memory vectors: apart
+        load_ms = (time.perf_counter() - t) * 1000
         times, hits = [], []
         for text in qtexts:
             t = time.perf_counter()
@@ -82,7 +85,8 @@ def _measure(n_chunks: int, quantization: str, queries: int) -> dict[str, Any]:
     return {"chunks": n_chunks, "vectors": f"{quantization}[{DIMS}]", "queries": queries,
             "p50_ms": round(statistics.median(times), 2),
             "p95_ms": round(statistics.quantiles(times, n=20)[18], 2),
-            "first_query_ms": round(first_ms, 1), "recall_at_5_vs_exact": recall,
+            "first_query_ms": round(first_ms, 1), "second_query_ms": round(load_ms, 1),
+            "recall_at_5_vs_exact": recall,
             "store_chunks_s": round(n_chunks / ingest_s, 1)}
 
 

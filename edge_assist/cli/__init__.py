@@ -28,11 +28,13 @@ def cli(ctx: click.Context, profile: str | None) -> None:
     Run with no command to start the terminal UI.
     """
     from edge_assist import logs, offline
+    from edge_assist.trust import redact
 
     state = ctx.ensure_object(State)
     state.profile = profile
     settings = state.settings  # invalid config fails here, before any work
     logs.configure(settings.log_level, settings.log_patient_text)
+    redact.install_log_filter()  # PHI never reaches a log line, whatever the call site
     if settings.offline_guard:
         offline.enable()
     if ctx.invoked_subcommand is None:
@@ -70,6 +72,11 @@ def _register() -> None:
 
     cli.add_command(speech.transcribe)
     cli.add_command(speech.dictate)
+
+    from edge_assist.cli import audit, history
+
+    cli.add_command(history.history)
+    cli.add_command(audit.audit)
 
 
 _register()

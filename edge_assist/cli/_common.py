@@ -53,8 +53,48 @@ class ErrorBoundaryGroup(click.Group):
     """A click group that maps edge-assist errors to messages and exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command inside the error boundary, then append its audit-log entry."""
+        argv = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        try:
+            result = self._guarded_invoke(ctx)
+        except click.exceptions.Exit as done:
+            self._audit(ctx, argv, done.exit_code)
+            raise
+        except click.ClickException as error:
+            self._audit(ctx, argv, error.exit_code, type(error).__name__)
+            raise
+        except SystemExit as done:
+            self._audit(ctx, argv, done.code if isinstance(done.code, int) else 1)
+            raise
+        except BaseException as error:  # click.Abort, or an unexpected error re-raised for tests
+            self._audit(ctx, argv, 1, type(error).__name__)
+            raise
+        self._audit(ctx, argv, 0)
+        return result
+
+    def _audit(self, ctx: click.Context, argv: list[str], exit_code: int, outcome: str = "") -> None:
+        from edge_assist.cli.audit import record
+
+        outcome = outcome or ctx.meta.get("edge_assist.error", "") or ("ok" if exit_code == 0 else "exit")
+        try:
+            record(self, ctx, argv, outcome, exit_code)
+        except EdgeAssistError as error:  # the log cannot be written: say so; fail a command that passed
+            report_error(error)
+            if exit_code == 0:
+                raise click.exceptions.Exit(int(error.exit_code)) from None
+
+    def _run(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, SystemExit):
+            raise
+        except BaseException as error:
+            ctx.meta["edge_assist.error"] = type(error).__name__
+            raise
+
+    def _guarded_invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._run(ctx)
         except EdgeAssistError as error:
             report_error(error)
             ctx.exit(int(error.exit_code))

@@ -12,7 +12,8 @@ from edge_assist.cli._common import State, echo_json, json_option, table
 
 @click.command()
 @click.argument("names", nargs=-1,
-                type=click.Choice(["llm", "encoder", "search", "ask", "speech", "note", "all"]))
+                type=click.Choice(["llm", "encoder", "search", "ask", "speech", "note", "tui", "extract",
+                                   "all"]))
 @click.option("--model", help="Model id or alias (default: the profile's).")
 @click.option("--output", type=click.Path(path_type=Path), default=Path("bench-results"),
               show_default=True, help="Folder for the JSON results.")

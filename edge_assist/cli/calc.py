@@ -70,8 +70,9 @@ def run_command(ctx: click.Context, name: str, as_json: bool) -> None:
 def from_note_command(state: State, name: str, use_llm: bool, as_json: bool) -> None:
     """Fill NAME from a note read on stdin, showing where each input came from."""
     from edge_assist.assistant import Assistant
+    from edge_assist.extract.text import decode
 
-    note = sys.stdin.read()
+    note = decode(sys.stdin.buffer.read())  # binary or non-UTF-8 input: InputError, not a crash
     with Assistant(state.settings) as assistant:
         result = assistant.calc(note, name, use_llm=use_llm)
     _render(result, as_json)

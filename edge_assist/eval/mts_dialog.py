@@ -2,7 +2,10 @@
 
 Reads the upstream CSV unchanged (``ID, section_header, section_text,
 dialogue``; Ben Abacha et al. 2023, CC BY 4.0). ``header_accuracy`` is over
-the 20 normalised headers (rules in ``edge_assist/notes/rules/headers.toml``);
+the 20 normalised headers, named by the shipped learned classifier
+(:mod:`edge_assist.notes.header_model`, trained on the training CSV only) when
+the profile's embedder is the one it was trained with, else by the cue rules
+(``edge_assist/notes/rules/headers.toml``); the result says which.
 ``rouge1`` compares the extractive section text (the whole exchange rewritten
 in note style, within a word budget) with the reference section text.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import csv
 import statistics
 import sys
+from itertools import islice
 from pathlib import Path
 
 from edge_assist.assistant import Assistant
@@ -43,20 +47,19 @@ class MtsDialogTask(EvalTask):
 
         from edge_assist.errors import EdgeAssistError
         from edge_assist.notes import Template, write_note
-        from edge_assist.notes.headers import classify_header
 
         path = self.locate(data)
         template = Template.from_dict(tomllib.loads(_SECTION_TOML), "mts-section")
+        rows = list(islice(_rows(path), limit))
+        headers, classifier = _headers([r["dialogue"] for r in rows], assistant)
         hits, rouge, skipped = [], [], 0
-        for row in _rows(path):
-            if limit is not None and len(hits) + skipped >= limit:
-                break
+        for row, header in zip(rows, headers, strict=True):
             try:
-                hits.append(classify_header(row["dialogue"]) == row["section_header"].strip().upper())
                 note = write_note(row["dialogue"], template, check=False)
             except EdgeAssistError:
                 skipped += 1
                 continue
+            hits.append(header == row["section_header"].strip().upper())
             rouge.append(rouge_scores(note.sections[0].text, row["section_text"])["rouge1"])
             if progress:
                 progress(1)
@@ -66,7 +69,22 @@ class MtsDialogTask(EvalTask):
                           {"header_accuracy": round(sum(hits) / len(hits), 4),
                            "rouge1": round(statistics.mean(rouge), 4) if rouge else 0.0,
                            "skipped": skipped},
-                          model="rules", notes=["header rules: edge_assist/notes/rules/headers.toml"])
+                          model=classifier, notes=[f"header classifier: {classifier}"])
+
+
+def _headers(dialogues: list[str], assistant: Assistant) -> tuple[list[str], str]:
+    """Headers by the learned model when the profile's embedder fits it, else by the cue rules."""
+    from edge_assist.errors import ModelLoadError
+    from edge_assist.notes.header_model import shipped_model
+    from edge_assist.notes.headers import classify_header
+
+    try:
+        model = shipped_model()
+        if assistant.model_id("embedder") == model.embedder_id:
+            return model.predict(dialogues, assistant.embedder), f"learned ({model.embedder_id} + TF-IDF)"
+    except ModelLoadError:
+        pass
+    return [classify_header(d) for d in dialogues], "rules (edge_assist/notes/rules/headers.toml)"
 
 
 def _rows(path: Path):  # type: ignore[no-untyped-def]

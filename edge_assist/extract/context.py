@@ -19,8 +19,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from edge_assist.extract.lexicon import CATEGORIES, ContextRule, context_rules
+from edge_assist.extract.lexicon import norm as _norm
+from edge_assist.extract.scan import PhraseScanner, WordIndex
 from edge_assist.extract.types import Assertion, Span
 
 _TOKEN = re.compile(r"\S+")
@@ -45,6 +48,19 @@ class Trigger:
         return self.rule.direction
 
 
+class Triggers(dict[str, list[Trigger]]):
+    """The triggers of a text per category, in text order, with their start offsets kept.
+
+    A plain ``dict`` as before; ``starts[category]`` holds each trigger's start so
+    that finding a sentence's triggers is a binary search over ints (a 1 MB note
+    asserts ~28,000 findings against ~30,000 triggers).
+    """
+
+    def __init__(self, found: dict[str, list[Trigger]]) -> None:
+        super().__init__(found)
+        self.starts = {category: [t.start for t in items] for category, items in found.items()}
+
+
 class ConText:
     """Finds triggers in a text and decides the attributes of target spans.
 
@@ -60,74 +76,111 @@ class ConText:
 
     def __init__(self, rules: Sequence[ContextRule] | None = None) -> None:
         rules = tuple(rules if rules is not None else context_rules())
-        self._by_category: dict[str, tuple[re.Pattern[str], dict[str, list[ContextRule]]]] = {}
+        self._by_category: dict[str, tuple[PhraseScanner, dict[str, list[ContextRule]]]] = {}
         for category in CATEGORIES:
             mine = sorted((r for r in rules if r.category == category),
                           key=lambda r: len(r.literal), reverse=True)
             if not mine:
                 continue
             regex = re.compile("|".join(f"(?:{r.regex})" for r in mine), re.IGNORECASE)
+            scanner = PhraseScanner(regex, [r.literal for r in mine if r.pattern is None],
+                                    [r.pattern for r in mine if r.pattern is not None], re.IGNORECASE)
             by_literal: dict[str, list[ContextRule]] = {}
             for rule in mine:
                 by_literal.setdefault(_norm(rule.literal), []).append(rule)
-            self._by_category[category] = (regex, by_literal)
+            self._by_category[category] = (scanner, by_literal)
 
-    def triggers(self, text: str) -> dict[str, list[Trigger]]:
-        """Every trigger in ``text``, per category, in text order."""
+    def triggers(self, text: str, words: WordIndex | None = None) -> Triggers:
+        """Every trigger in ``text``, per category, in text order.
+
+        Args:
+            text: the text.
+            words: its word index, when the caller has one (built here otherwise).
+        """
+        words = words if words is not None else WordIndex(text)
         found: dict[str, list[Trigger]] = {}
-        for category, (regex, by_literal) in self._by_category.items():
+        for category, (scanner, by_literal) in self._by_category.items():
             items: list[Trigger] = []
-            for match in regex.finditer(text):
+            for match in scanner.finditer(text, words):
                 for rule in by_literal.get(_norm(match.group()), ()):
                     items.append(Trigger(match.start(), match.end(), rule))
             found[category] = items
-        return found
+        return Triggers(found)
 
     def assert_span(self, triggers: dict[str, list[Trigger]], text: str, sentence: tuple[int, int],
                     start: int, end: int) -> Assertion:
         """The ConText attributes of the target ``text[start:end]`` within ``sentence``."""
         values: dict[str, object] = {}
         spans: list[Span] = []
+        starts = triggers.starts if isinstance(triggers, Triggers) else {}
         for category, items in triggers.items():
-            hit = _scoping_trigger(items, text, sentence, start, end)
+            offsets = starts.get(category) or [t.start for t in items]
+            hit = _scoping_trigger(items, offsets, text, sentence, start, end)
             if hit is not None:
                 values[_ATTRIBUTE[category]] = True
                 spans.append(Span(start=hit.start, end=hit.end, text=text[hit.start:hit.end]))
         return Assertion(**values, triggers=spans)  # type: ignore[arg-type]
 
 
-def _norm(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
 
-
-def _in_sentence(items: list[Trigger], sentence: tuple[int, int], start: int, end: int) -> list[Trigger]:
-    lo = bisect_left(items, sentence[0], key=lambda t: t.start)
-    hi = bisect_left(items, sentence[1], lo=lo, key=lambda t: t.start)
-    return [t for t in items[lo:hi] if t.end <= sentence[1] and (t.end <= start or t.start >= end)]
-
-
-def _scoping_trigger(items: list[Trigger], text: str, sentence: tuple[int, int],
+def _scoping_trigger(items: list[Trigger], starts: list[int], text: str, sentence: tuple[int, int],
                      start: int, end: int) -> Trigger | None:
-    """The trigger whose scope covers [start, end), or None."""
-    local = _in_sentence(items, sentence, start, end)
-    before = [t for t in local if t.end <= start]
-    nearest = [t for t in before if before and t.start == before[-1].start]
-    for trigger in nearest:
-        if trigger.direction in ("forward", "bidirectional") and _within(trigger, text[trigger.end:start]):
+    """The trigger whose scope covers [start, end), or None.
+
+    Only the nearest trigger group on each side is looked at (found by binary
+    search and a short walk), so a sentence with thousands of triggers (a 1 MB
+    note with no sentence breaks) costs no more per target than a short one.
+    """
+    for trigger in _nearest_before(items, starts, sentence, start):
+        if trigger.direction in ("forward", "bidirectional") and _within(trigger, text, trigger.end, start):
             return trigger
-    after = [t for t in local if t.start >= end]
-    if after and after[0].rule.category in _BACKWARD_THROUGH_TERMINATORS:
-        after = [t for t in after if t.direction != "terminate"]
-    nearest = [t for t in after if t.start == after[0].start]
-    for trigger in nearest:
-        if trigger.direction in ("backward", "bidirectional") and _within(trigger, text[end:trigger.start]):
+    for trigger in _nearest_after(items, starts, sentence, end):
+        if trigger.direction in ("backward", "bidirectional") and _within(trigger, text, end, trigger.start):
             return trigger
     return None
 
 
-def _within(trigger: Trigger, gap: str) -> bool:
+def _nearest_before(items: list[Trigger], starts: list[int], sentence: tuple[int, int],
+                    start: int) -> list[Trigger]:
+    """The triggers (one match, all its rules) ending at or before ``start``, nearest first match."""
+    lo = bisect_left(starts, sentence[0])
+    i = bisect_left(starts, start, lo=lo) - 1
+    while i >= lo and items[i].end > start:  # overlaps the target
+        i -= 1
+    if i < lo:
+        return []
+    first = i
+    while first > lo and starts[first - 1] == starts[i]:
+        first -= 1
+    return [t for t in items[first:i + 1] if t.end <= start]
+
+
+def _nearest_after(items: list[Trigger], starts: list[int], sentence: tuple[int, int],
+                   end: int) -> list[Trigger]:
+    """The triggers of the first match starting at or after ``end`` within the sentence.
+
+    A negation post-trigger looks past terminators (see ``_BACKWARD_THROUGH_TERMINATORS``).
+    """
+    i = bisect_left(starts, max(end, sentence[0]))
+    group: list[Trigger] = []
+    while i < len(items) and starts[i] < sentence[1]:
+        t = items[i]
+        if group and t.start != group[0].start:
+            break
+        keep = t.end <= sentence[1] and not (t.rule.category in _BACKWARD_THROUGH_TERMINATORS
+                                             and t.direction == "terminate")
+        if keep:
+            group.append(t)
+        i += 1
+    return group
+
+
+def _within(trigger: Trigger, text: str, gap_start: int, gap_end: int) -> bool:
+    """Whether the gap has fewer than the rule's ``max_scope`` tokens (counting stops at the limit)."""
     limit = trigger.rule.max_scope
-    return limit is None or len(_TOKEN.findall(gap)) < limit
+    if limit is None:
+        return True
+    return sum(1 for _ in islice(_TOKEN.finditer(text, gap_start, gap_end), max(limit, 0))) < limit
 
 
 @lru_cache(maxsize=1)

@@ -1,23 +1,24 @@
 """Problems, procedures, allergies, abbreviations and sections: lexicon matching over the note.
 
-Lexicons live in ``rules/clinical.json`` and ``rules/sections.json``. Problems
-get ICD-10-CM suggestions: the lexicon's code, its official description from
-``simple-icd-10-cm`` (loaded on first use; importing it takes ~3 s), or a code
-whose description is exactly the problem phrase.
+Lexicons live in ``rules/clinical.json`` and ``rules/sections.json``, and are
+matched with :class:`~edge_assist.extract.scan.PhraseScanner` (the regex of
+each lexicon, tried only where one of its phrases can start). Problems get
+ICD-10-CM suggestions from :mod:`edge_assist.extract.icd10`.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from edge_assist.extract.lexicon import alternation, check_keys, load_lexicon
+from edge_assist.extract.lexicon import norm as _norm
+from edge_assist.extract.scan import PhraseScanner
 from edge_assist.extract.text import Note
-from edge_assist.extract.types import Abbreviation, Code, Section, Span
+from edge_assist.extract.types import Abbreviation, Section, Span
 
-ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 _CLINICAL_KEYS = {"allergens", "problems", "procedures", "procedure_suffixes", "reactions", "allergy_cues",
                   "no_allergy_phrases", "abbreviations"}
 
@@ -48,21 +49,28 @@ class ClinicalLexicon:
         long = [p for p in self.problems if len(p) > 4]
         # Short forms ("PE", "MI", "DM") only in capitals: "pe" and "mi" are also words.
         self.problem_re = re.compile(f"(?i:{alternation(long)})|{alternation([s.upper() for s in short])}")
+        self.problem_scan = PhraseScanner(self.problem_re, self.problems)
         suffixes = "|".join(data["procedure_suffixes"])
         self.procedure_re = re.compile(
             f"(?i:{alternation(data['procedures'])}|\\b[a-z]+(?:{suffixes})\\b)")
+        self.procedure_scan = PhraseScanner(self.procedure_re, data["procedures"],
+                                            [f"\\b[a-z]+(?:{suffixes})\\b"], re.IGNORECASE)
         self.reaction_re = re.compile(alternation(data["reactions"]), re.IGNORECASE)
+        self.reaction_scan = PhraseScanner(self.reaction_re, data["reactions"])
         self.allergy_cue_re = re.compile("|".join(re.escape(c) for c in data["allergy_cues"]),
                                          re.IGNORECASE)
         self.allergen_re = re.compile(alternation(data["allergens"]), re.IGNORECASE)
+        self.allergen_scan = PhraseScanner(self.allergen_re, data["allergens"])
         self.no_allergy_re = re.compile(alternation(data["no_allergy_phrases"]), re.IGNORECASE)
+        self.no_allergy_scan = PhraseScanner(self.no_allergy_re, data["no_allergy_phrases"])
         self.abbreviations: dict[str, str] = data["abbreviations"]
         self.abbrev_re = re.compile(alternation(list(self.abbreviations), "-"), re.IGNORECASE)
+        self.abbrev_scan = PhraseScanner(self.abbrev_re, self.abbreviations)
 
     def find_problems(self, note: Note) -> list[Match]:
         """Problem and symptom mentions, longest first, outside de-identification markers."""
         out = []
-        for m in self.problem_re.finditer(note.text):
+        for m in self.problem_scan.finditer(note.text, note.words):
             term, code, kind = self.problems[_norm(m.group())]
             if not note.is_masked(m.start(), m.end()):
                 out.append(Match(m.start(), m.end(), term, kind, code))
@@ -70,14 +78,15 @@ class ClinicalLexicon:
 
     def find_procedures(self, note: Note) -> list[Match]:
         """Procedure mentions (lexicon, or words ending -ectomy, -plasty, -scopy ...)."""
-        return [Match(m.start(), m.end(), _norm(m.group())) for m in self.procedure_re.finditer(note.text)
+        matches = self.procedure_scan.finditer(note.text, note.words)
+        return [Match(m.start(), m.end(), _norm(m.group())) for m in matches
                 if not note.is_masked(m.start(), m.end())]
 
     def find_abbreviations(self, note: Note) -> list[Abbreviation]:
         """Abbreviations whose expansion changes how the text reads (error-prone or ambiguous)."""
         return [Abbreviation(start=m.start(), end=m.end(), text=m.group(),
-                             expansion=self.abbreviations[m.group().lower()])
-                for m in self.abbrev_re.finditer(note.text)]
+                             expansion=self.abbreviations[_norm(m.group())])
+                for m in self.abbrev_scan.finditer(note.text, note.words)]
 
 
 class Sectionizer:
@@ -103,8 +112,21 @@ class Sectionizer:
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
-    """The section containing ``offset`` (None before the first header)."""
-    for section in reversed(sections):
+    """The section containing ``offset`` (None before the first header).
+
+    ``sections`` is in text order, as :meth:`Sectionizer.sections` gives it; the
+    last one that contains ``offset`` wins. Binary search: a 1 MB note has
+    thousands of sections and tens of thousands of findings.
+    """
+    i = bisect_right(sections, offset, key=lambda s: s.start)
+    for section in reversed(sections[max(0, i - 1):i]):
+        if section.body_end > offset:
+            return section
+    return _section_at_slow(sections[:max(0, i - 1)], offset)
+
+
+def _section_at_slow(sections: list[Section], offset: int) -> Section | None:
+    for section in reversed(sections):  # only reached when sections nest or overlap
         if section.start <= offset < section.body_end:
             return section
     return None
@@ -122,34 +144,7 @@ def sectionizer() -> Sectionizer:
     return Sectionizer()
 
 
-@lru_cache(maxsize=1)
-def _icd() -> Any:
-    import simple_icd_10_cm
-
-    return simple_icd_10_cm
-
-
-@lru_cache(maxsize=1)
-def _descriptions() -> dict[str, str]:
-    icd = _icd()
-    return {_norm(icd.get_description(code)): code for code in icd.get_all_codes(with_dots=True)
-            if icd.is_leaf(code)}
-
-
-def icd10_suggestions(term: str, code: str = "") -> list[Code]:
-    """ICD-10-CM suggestions for a problem: the lexicon code, else an exact description match."""
-    icd = _icd()
-    codes = [code] if code and icd.is_valid_item(code) else []
-    exact = _descriptions().get(_norm(term))
-    if exact and exact not in codes:
-        codes.append(exact)
-    return [Code(system=ICD10_SYSTEM, code=c, display=icd.get_description(c)) for c in codes]
-
-
 def span(text: str, start: int, end: int) -> Span:
     """A :class:`Span` of ``text``."""
     return Span(start=start, end=end, text=text[start:end])
 
-
-def _norm(phrase: str) -> str:
-    return " ".join(phrase.lower().split())

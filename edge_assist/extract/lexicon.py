@@ -138,6 +138,22 @@ def load_lexicon(name: str, required: set[str], optional: set[str] | None = None
     return data
 
 
+# The non-ASCII characters that ``re.IGNORECASE`` matches to an ASCII letter (Python's sre case
+# table: dotted and dotless i, long s, Kelvin sign). A lexicon hit written with one of them
+# ("İnsulin") must still find its table entry, so lookups fold them first.
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def norm(phrase: str) -> str:
+    """The lookup key of a matched phrase: ASCII twins folded, lower-cased, single spaces.
+
+    Examples:
+        >>> norm("Blood   Pressure"), norm("\u0130nsulin")
+        ('blood pressure', 'insulin')
+    """
+    return " ".join(phrase.translate(_ASCII_TWINS).lower().split())
+
+
 def alternation(phrases: list[str], glue: str = "/-") -> str:
     """One regex matching any of ``phrases``, longest first (so 'twice daily' beats 'daily')."""
     return "|".join(phrase_regex(p, glue) for p in sorted(set(phrases), key=len, reverse=True))

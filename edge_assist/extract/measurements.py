@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from edge_assist.extract.lexicon import alternation, check_keys, load_lexicon
+from edge_assist.extract.lexicon import alternation, check_keys, load_lexicon, norm
+from edge_assist.extract.scan import PhraseScanner
 from edge_assist.extract.text import Note
 from edge_assist.extract.types import AbnormalFlag, Span
 
@@ -69,16 +70,17 @@ class MeasurementFinder:
                            {"display", "loinc", "unit", "names", "low", "high"}, set())
                 kind = Kind(name, item["display"], item["loinc"], item["unit"], item["low"], item["high"])
                 for alias in item["names"]:
-                    self.kinds.setdefault(alias.lower(), (group, kind))
+                    self.kinds.setdefault(norm(alias), (group, kind))
         long = [a for a in self.kinds if len(a) > 1]
         single = [a.upper() for a in self.kinds if len(a) == 1]
         names = f"(?i:{alternation(long, '')})|{alternation(single, '')}"
         self.regex = re.compile(rf"(?<![\w])(?P<name>{names}){_VALUE}", re.IGNORECASE)
+        self.scanner = PhraseScanner(self.regex, self.kinds)
 
     def find(self, note: Note) -> list[Reading]:
         """Every reading in the note."""
         out = []
-        for m in self.regex.finditer(note.text):
+        for m in self.scanner.finditer(note.text, note.words):
             if note.is_masked(m.start(), m.end()):
                 continue
             reading = self._reading(note.text, m)
@@ -87,7 +89,7 @@ class MeasurementFinder:
         return out
 
     def _reading(self, text: str, m: re.Match[str]) -> Reading | None:
-        group, kind = self.kinds[m.group("name").lower()]
+        group, kind = self.kinds[norm(m.group("name"))]  # "blood  pressure", "İnr"
         value = float(m.group("value"))
         value2 = float(m.group("value2")) if m.group("value2") else None
         if (kind.name == "blood_pressure") != (value2 is not None):

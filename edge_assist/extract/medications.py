@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from edge_assist.extract.lexicon import alternation, load_lexicon, phrase_regex
+from edge_assist.extract.lexicon import norm as _norm
+from edge_assist.extract.scan import PhraseScanner
 from edge_assist.extract.text import Note
 
 Label = Literal["drug", "route", "frequency", "dose", "strength", "duration", "start", "continue",
@@ -77,6 +79,7 @@ class MedicationTagger:
         folded = [k for k in self.synonyms if k == k.lower()]
         exact = [k for k in self.synonyms if k != k.lower()]
         self.synonym_re = re.compile(f"(?i:{alternation(folded, '/')})|{alternation(exact, '/')}")
+        self.synonym_scan = PhraseScanner(self.synonym_re, self.synonyms)
         self.routes = _phrase_table(data["routes"])
         self.frequencies = _phrase_table(data["frequencies"])
         self.route_re = re.compile(alternation(list(self.routes), "/"), flags)
@@ -84,6 +87,9 @@ class MedicationTagger:
                                             *data["frequency_patterns"]]), flags)
         self.dose_re = re.compile(rf"(?:{alternation(data['dose_counts'])})\s+"
                                   rf"(?:{alternation(data['dose_forms'])})", flags)
+        self.route_scan = PhraseScanner(self.route_re, self.routes)
+        self.freq_scan = PhraseScanner(self.freq_re, self.frequencies, data["frequency_patterns"], flags)
+        self.dose_scan = PhraseScanner(self.dose_re, data["dose_counts"])
         self.strength_re = re.compile(data["strength_pattern"], flags)
         self.duration_re = re.compile(data["duration_pattern"], flags)
         self.status = {label: set(data[f"{label}_words"]) for label in STATUS_LABELS}
@@ -92,6 +98,9 @@ class MedicationTagger:
         self.header_re = re.compile(rf"(?:{alternation(data['med_headers'])})(?=\s*:|\s*$)",
                                     flags | re.MULTILINE)
         self.context_re = re.compile(alternation(data["context_words"]), flags)
+        self.status_scan = PhraseScanner(self.status_re, words)
+        self.header_scan = PhraseScanner(self.header_re, data["med_headers"])
+        self.context_scan = PhraseScanner(self.context_re, data["context_words"])
         self.adherence_re = re.compile("|".join(data["adherence_patterns"]), flags)
 
     # -- drugs --------------------------------------------------------------------------
@@ -99,7 +108,7 @@ class MedicationTagger:
         """Drug-name tags, merged into combinations ("dorzolamide/timolol") and prefixes ("PF")."""
         text = note.text
         found = [Tag(m.start(), m.end(), "drug", self.synonyms.get(m.group()) or
-                     self.synonyms[_norm(m.group())]) for m in self.synonym_re.finditer(text)]
+                     self.synonyms[_norm(m.group())]) for m in self.synonym_scan.finditer(text, note.words)]
         found += self._package_drugs(text)
         tags = _longest_first(t for t in found if not note.is_masked(t.start, t.end))
         return _merge_combinations(text, tags)
@@ -121,11 +130,11 @@ class MedicationTagger:
         drugs = self.drugs(note)
         tags: list[Tag] = list(drugs)
         anchors = [(t.start, t.end) for t in drugs]
-        anchors += [(m.start(), m.end()) for m in self.context_re.finditer(note.text)]
+        anchors += [(m.start(), m.end()) for m in self.context_scan.finditer(note.text, note.words)]
         drug_sentences = {note.sentence_at(s) for s, _ in anchors}
         tags += self._signature(note, drug_sentences, sorted((t.start, t.end) for t in drugs))
         tags += self._statuses(note, sorted(anchors))
-        tags += [Tag(m.start(), m.end(), "header") for m in self.header_re.finditer(note.text)]
+        tags += [Tag(m.start(), m.end(), "header") for m in self.header_scan.finditer(note.text, note.words)]
         tags += [Tag(m.start(), m.end(), "adherence") for m in self.adherence_re.finditer(note.text)
                  if m.end() > m.start()]
         return _longest_first(t for t in tags if not note.is_masked(t.start, t.end))
@@ -134,23 +143,24 @@ class MedicationTagger:
                    drug_spans: list[tuple[int, int]]) -> list[Tag]:
         text = note.text
         tags: list[Tag] = []
-        for m in self.route_re.finditer(text):
+        for m in self.route_scan.finditer(text, note.words):
             if _near(note, m.start(), m.end(), drug_spans, after=3, before=8):
                 tags.append(Tag(m.start(), m.end(), "route", self.routes[_norm(m.group())]))
-        for m in self.freq_re.finditer(text):
+        for m in self.freq_scan.finditer(text, note.words):
             value = self.frequencies.get(_norm(m.group()), _norm(m.group()))
             if note.sentence_at(m.start()) in drug_sentences and (
                     value not in _TIME_OF_DAY or _near(note, m.start(), m.end(), drug_spans, 0, 6)):
                 tags.append(Tag(m.start(), m.end(), "frequency", value))
-        for label, regex in (("dose", self.dose_re), ("strength", self.strength_re),
-                             ("duration", self.duration_re)):
-            tags += [Tag(m.start(), m.end(), label, _norm(m.group())) for m in regex.finditer(text)
+        for label, matches in (("dose", self.dose_scan.finditer(text, note.words)),
+                               ("strength", self.strength_re.finditer(text)),
+                               ("duration", self.duration_re.finditer(text))):
+            tags += [Tag(m.start(), m.end(), label, _norm(m.group())) for m in matches
                      if note.sentence_at(m.start()) in drug_sentences]
         return tags
 
     def _statuses(self, note: Note, anchors: list[tuple[int, int]]) -> list[Tag]:
         tags = []
-        for m in self.status_re.finditer(note.text):
+        for m in self.status_scan.finditer(note.text, note.words):
             word = _norm(m.group())
             label = next(lb for lb in STATUS_LABELS if word in self.status[lb])
             after = 1 if word == "on" else 5
@@ -174,9 +184,6 @@ def _near(note: Note, start: int, end: int, anchors: list[tuple[int, int]], afte
         return True
     return bool(prev and prev[0] >= sentence[0] and len(note.text[prev[1]:start].split()) < before)
 
-
-def _norm(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
 
 
 def _phrase_table(groups: dict[str, list[str]]) -> dict[str, str]:

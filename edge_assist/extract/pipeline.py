@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from edge_assist.extract import findings as fx
 from edge_assist.extract.context import default_context
+from edge_assist.extract.icd10 import icd10_suggestions
 from edge_assist.extract.measurements import as_dict, measurement_finder
 from edge_assist.extract.medications import STATUS_LABELS, Tag, default_tagger, drug_info
+from edge_assist.extract.scan import Intervals, RangeScanner
 from edge_assist.extract.text import Note, read_note
 from edge_assist.extract.types import (
     Allergy,
@@ -83,7 +85,7 @@ def extract(text: str, *, llm: ChatModel | None = None) -> ExtractionResult:
 
 def _asserter(note: Note, sections: list[Section]) -> Asserter:
     ctx = default_context()
-    triggers = ctx.triggers(note.text)
+    triggers = ctx.triggers(note.text, note.words)
     attributes = fx.sectionizer().attributes
 
     def assert_at(start: int, end: int) -> tuple[Assertion, str]:
@@ -103,13 +105,14 @@ def _span(note: Note, start: int, end: int) -> Span:
 
 def _problems(note: Note, asserter: Asserter, claimed: set[tuple[int, int]]) -> list[Problem]:
     out = []
+    taken = Intervals(claimed)
     for m in fx.clinical_lexicon().find_problems(note):
-        if any(s <= m.start and m.end <= e for s, e in claimed):
+        if taken.covers(m.start, m.end):
             continue  # a reaction inside an allergy or part of a procedure name, not a problem
         assertion, section = asserter(m.start, m.end)
         out.append(Problem(start=m.start, end=m.end, text=note.text[m.start:m.end], section=section,
                            assertion=assertion, kind=m.kind, normalized=m.value,  # type: ignore[arg-type]
-                           icd10=fx.icd10_suggestions(m.value, m.code)))
+                           icd10=icd10_suggestions(m.value, m.code)))
     return out
 
 
@@ -189,19 +192,22 @@ def _allergies(note: Note, sections: list[Section], tags: list[Tag],
     allergy_ranges = [(s.end, s.body_end) for s in sections if s.name == "allergies"]
     allergy_ranges += [(m.end(), note.sentence_at(m.start())[1]) for m in lex.allergy_cue_re.finditer(text)]
     substances = [(t.start, t.end, t.value) for t in tags if t.label == "drug"]
-    substances += [(m.start(), m.end(), m.group().lower()) for m in lex.allergen_re.finditer(text)]
+    substances += [(m.start(), m.end(), m.group().lower())
+                   for m in lex.allergen_scan.finditer(text, note.words)]
+    in_allergies = Intervals(allergy_ranges)
+    reactions_in = RangeScanner(lex.reaction_scan, text, note.words)
     out: list[Allergy] = []
     claimed: set[tuple[int, int]] = set()
     for start, end, value in sorted(set(substances)):
-        if not any(s <= start < e for s, e in allergy_ranges) or (start, end) in claimed:
+        if not in_allergies.holds(start) or (start, end) in claimed:
             continue
         line_end = min(note.sentence_at(start)[1], text.find("\n", end) % (len(text) + 1))
-        reactions = [_span(note, m.start(), m.end()) for m in lex.reaction_re.finditer(text, end, line_end)]
+        reactions = [_span(note, m.start(), m.end()) for m in reactions_in.finditer(end, line_end)]
         claimed |= {(start, end)} | {(r.start, r.end) for r in reactions}
         assertion, section = asserter(start, end)
         out.append(Allergy(start=start, end=end, text=text[start:end], section=section,
                            assertion=assertion, substance=value, reactions=reactions))
-    for m in lex.no_allergy_re.finditer(text):
+    for m in lex.no_allergy_scan.finditer(text, note.words):
         out.append(Allergy(start=m.start(), end=m.end(), text=m.group(), section=asserter(
             m.start(), m.end())[1], assertion=Assertion(is_negated=True), substance="any allergen",
                            no_known_allergies=True))

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from edge_assist.errors import InputError
+from edge_assist.extract.scan import Intervals, WordIndex
 
 MAX_CHARS = 2_000_000
 """Longest note accepted (about 2 MB of text). The rules path is linear: ~25 s per MB on 2 cores."""
@@ -35,6 +36,15 @@ class Note:
     text: str
     sentences: list[tuple[int, int]] = field(default_factory=list)
     masked: list[tuple[int, int]] = field(default_factory=list)
+    _words: WordIndex | None = field(default=None, repr=False, compare=False)
+    _masked: Intervals | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def words(self) -> WordIndex:
+        """The note's word starts, built on first use and shared by every lexicon scanner."""
+        if self._words is None:
+            self._words = WordIndex(self.text)
+        return self._words
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         """The (start, end) of the sentence containing ``offset`` (binary search: 1 MB notes)."""
@@ -45,7 +55,9 @@ class Note:
 
     def is_masked(self, start: int, end: int) -> bool:
         """Whether [start, end) overlaps a de-identification marker."""
-        return any(s < end and start < e for s, e in self.masked)
+        if self._masked is None:
+            self._masked = Intervals(self.masked)
+        return self._masked.overlaps(start, end)
 
 
 def decode(data: bytes) -> str:

@@ -14,7 +14,11 @@ connection commits) plus the connection's ``total_changes`` (moves on our own
 writes), so any add, remove or pack import from any process drops every
 matrix and the next search reloads it. Collections above
 :data:`MAX_CACHED_CHUNKS` are not held in memory (1.5 KB per 384-d chunk) and
-fall back to sqlite-vec KNN.
+fall back to sqlite-vec KNN. Loading costs about 1 s per 100k chunks, so a
+collection above :data:`LOAD_ON_SECOND_ABOVE` is loaded on its second search,
+not its first: a one-shot ``edge-assist index search`` on the 75k-code ICD
+collection stays on sqlite-vec (tens of ms), while a long-lived Assistant or
+TUI pays the load once.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_CACHED_CHUNKS = 400_000  # ≈ 600 MB at 384 dims; above it, sqlite-vec KNN is used instead
+LOAD_ON_SECOND_ABOVE = 20_000  # bigger collections answer their first search from sqlite-vec
 
 
 @dataclass(frozen=True)
@@ -65,38 +70,55 @@ class VectorCache:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
         self._matrices: dict[int, Matrix | None] = {}
+        self._deferred: dict[int, int] = {}  # collection id -> chunk count, searched once so far
         self._fingerprint: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
     def matrix(self, collection_id: int, quantization: str) -> Matrix | None:
-        """The collection's matrix, loaded if needed; None when it is too big to hold."""
+        """The collection's matrix, loaded if needed.
+
+        Returns:
+            None when the collection is too big to hold, or big and not searched before
+            (the caller then uses sqlite-vec).
+        """
         with self._lock:
             now = self._current()
             if now != self._fingerprint:
                 self._matrices.clear()
+                self._deferred.clear()
                 self._fingerprint = now
-            if collection_id not in self._matrices:
-                self._matrices[collection_id] = self._load(collection_id, quantization)
-            return self._matrices[collection_id]
+            if collection_id in self._matrices:
+                return self._matrices[collection_id]
+            if collection_id in self._deferred:
+                count = self._deferred.pop(collection_id)
+            else:
+                count = self._count(collection_id)
+                if LOAD_ON_SECOND_ABOVE < count <= MAX_CACHED_CHUNKS:
+                    self._deferred[collection_id] = count
+                    return None
+            matrix = self._load(collection_id, quantization) if count <= MAX_CACHED_CHUNKS else None
+            self._matrices[collection_id] = matrix
+            return matrix
 
     def clear(self) -> None:
         """Forget every matrix (the next search reloads from SQLite)."""
         with self._lock:
             self._matrices.clear()
+            self._deferred.clear()
             self._fingerprint = None
 
     def _current(self) -> tuple[int, int]:
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         return int(version), int(self.conn.total_changes)
 
-    def _load(self, collection_id: int, quantization: str) -> Matrix | None:
+    def _count(self, collection_id: int) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM chunks c JOIN documents d ON d.id = "
+                                     "c.document_id WHERE d.collection_id = ?",
+                                     (collection_id,)).fetchone()[0])
+
+    def _load(self, collection_id: int, quantization: str) -> Matrix:
         import numpy as np
 
-        count = self.conn.execute("SELECT count(*) FROM chunks c JOIN documents d ON d.id = "
-                                  "c.document_id WHERE d.collection_id = ?",
-                                  (collection_id,)).fetchone()[0]
-        if count > MAX_CACHED_CHUNKS:
-            return None
         sql = (f"SELECT rowid, embedding FROM vec_{collection_id}" if quantization == "float" else
                "SELECT c.id, c.vector FROM chunks c JOIN documents d ON d.id = c.document_id "
                "WHERE d.collection_id = ? AND c.vector IS NOT NULL")
@@ -106,7 +128,7 @@ class VectorCache:
             return Matrix(ids, np.zeros((0, 0), dtype=np.float32))
         flat = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4")
         order = np.argsort(ids, kind="stable")  # ascending ids, for searchsorted in cosines()
-        matrix = flat.reshape(len(rows), -1)[order].astype(np.float32)  # writable, native order
+        matrix = flat.reshape(len(rows), -1)[order].astype(np.float32, copy=False)  # indexing copies
         ids = ids[order]
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms == 0, 1.0, norms)

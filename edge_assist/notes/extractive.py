@@ -29,8 +29,14 @@ from edge_assist.notes.types import NoteSentence
 
 _WORD = re.compile(r"[a-z0-9']+")
 _CHATTER = re.compile(r"\b(?:how are you|nice to meet|thank you|thanks|good morning|good afternoon|"
-                      r"have a seat|sounds good|any questions|bye|take care|dax|nurse told you)\b",
+                      r"have a seat|sounds good|any questions|bye|take care|dax|nurse told you|"
+                      r"good to see you|nice to see you|how are you doing|how have you been)\b"
+                      r"|\b(?:move on to|moving on to|talk (?:a little )?about my|"
+                      r"go over (?:some of )?(?:your|his|her|the) (?:results|exam)|"
+                      r"look at (?:some of )?(?:your|his|her) results)\b",
                       re.IGNORECASE)
+_PINNED = ("intro", "agreement")
+"""Unit kinds a section always keeps, whatever the word budget: the ACI note's opening line and closing."""
 _COMPLAINT_CUT = re.compile(r"\b(?:who|which|that|because|but|since|and i|so)\b|[,.?!;]", re.IGNORECASE)
 
 
@@ -46,11 +52,14 @@ def write_section(spec: SectionSpec, units: list[Unit], pronouns: Pronouns) -> l
         if not text or key in seen or _CHATTER.search(text) or len(key.split()) < (2 if unit.polarity else 3):
             continue
         seen.add(key)
-        unit.score = _informativeness(text)
+        unit.score = _informativeness(text) + (1000.0 if unit.kind in _PINNED else 0.0)
         candidates.append((unit, text))
     sentences = _within_budget(candidates, spec.max_words)
     if spec.labels:
         _label(sentences, spec.labels)
+        intros = {text for unit, text in candidates if unit.kind == "intro"}
+        for sentence in sentences:
+            sentence.label = "" if sentence.text in intros else sentence.label
     return sentences
 
 
@@ -76,7 +85,31 @@ def _note_style(unit: Unit, pronouns: Pronouns) -> str:
         return sentence_case(clinician_to_note(text, pronouns))
     if unit.speaker in ("patient", "other"):
         return sentence_case(patient_to_note(text, pronouns))
-    return sentence_case(clinician_to_note(text, pronouns))
+    return sentence_case(_terse(clinician_to_note(text, pronouns), unit.kind))
+
+
+_EXAM_LEAD = re.compile(r"^(?:(?:on|for|with|in) (?:his|her|the patient's|their|your|the) [\w ]{0,25}?"
+                        r"(?:exam|examination)\s*,?\s*)|\bI (?:do |can )?(?:appreciate|see|notice|hear|feel)"
+                        r"\s+(?:that\s+)?", re.IGNORECASE)
+_PLAN_LEAD = re.compile(r"^(?:(?:so|and|then|also)\s+)?(?:I (?:want|would like|'d like|am going|'m going) to|"
+                        r"I'll|I will|we're going to|we are going to|we'll|we will|let's)"
+                        r"\s+(?:go ahead and\s+)?",
+                        re.IGNORECASE)
+_DO_HAVE = re.compile(r"\b(he|she|the patient) do(?: not)? have\b", re.IGNORECASE)
+
+
+def _terse(text: str, kind: str) -> str:
+    """The clinician's lead-ins dropped, as a note states them.
+
+    "On his heart exam, I appreciate a murmur" → "a murmur"; "I want to order
+    an MRI" → "order an MRI". Only words before the finding go, never a fact.
+    """
+    text = _DO_HAVE.sub(lambda m: f"{m.group(1)} {'does not have' if 'not' in m.group() else 'has'}", text)
+    if kind in ("exam", "results"):
+        return _EXAM_LEAD.sub("", text, count=2).strip()
+    if kind == "plan":
+        return _PLAN_LEAD.sub("", text, count=1).strip()
+    return text
 
 
 def _complaint(units: list[Unit], max_words: int) -> list[NoteSentence]:

@@ -1,4 +1,7 @@
-"""The app as snapshot tests see it: default profile, empty model store."""
+"""The app as a first-time user sees it: default profile, empty model store.
+
+Run it by hand with ``python tests/tui/snapshot_app.py``.
+"""
 
 from edge_assist.settings import load_settings
 from edge_assist.tui.app import make_app

@@ -14,7 +14,7 @@ DATA = Path(__file__).parents[2] / "data" / "index" / "pubmedqa_tiny.json"
 
 def test_accuracy_and_prediction_shares(assistant) -> None:
     """Two right of three; predicted shares add up to one."""
-    FakeChatModel.enqueue('{"answer": "yes"}', '{"answer": "no"}', '{"answer": "yes"}')
+    FakeChatModel.enqueue(*(f'{{"conclusion": "c", "answer": "{a}"}}' for a in ("yes", "no", "yes")))
     result = run_task("pubmedqa", DATA, assistant)
     assert result.n == 3
     assert result.metrics["accuracy"] == 0.6667
@@ -23,7 +23,7 @@ def test_accuracy_and_prediction_shares(assistant) -> None:
 
 def test_schema_is_a_yes_no_maybe_enum(assistant) -> None:
     """The request is constrained to the three labels."""
-    FakeChatModel.enqueue('{"answer": "maybe"}')
+    FakeChatModel.enqueue('{"conclusion": "Results were mixed.", "answer": "maybe"}')
     run_task("pubmedqa", DATA, assistant, limit=1)
     _, _, options = assistant.llm.calls[-1]
     assert options.json_schema["properties"]["answer"]["enum"] == ["yes", "no", "maybe"]
@@ -48,3 +48,21 @@ def test_malformed_file_is_input_error(tmp_path) -> None:
     bad.write_text('{"1": {"QUESTION": "q"}}')
     with pytest.raises(InputError, match="not a PubMedQA item"):
         list(read_items(bad))
+
+
+def test_conclusion_comes_before_the_label(assistant) -> None:
+    """The model states the conclusion first, so the label follows from it; both are required."""
+    run_task("pubmedqa", DATA, assistant, limit=1)
+    _, _, options = assistant.llm.calls[-1]
+    assert list(options.json_schema["properties"]) == ["conclusion", "answer"]
+    assert options.json_schema["required"] == ["conclusion", "answer"]
+    assert options.max_tokens >= 60
+
+
+def test_direct_variant_asks_for_the_label_only(assistant) -> None:
+    """pubmedqa-direct keeps the bare yes/no/maybe schema."""
+    FakeChatModel.enqueue('{"answer": "no"}')
+    result = run_task("pubmedqa-direct", DATA, assistant, limit=1)
+    _, _, options = assistant.llm.calls[-1]
+    assert list(options.json_schema["properties"]) == ["answer"]
+    assert result.task == "pubmedqa-direct" and result.metrics["predicted_no"] == 1.0

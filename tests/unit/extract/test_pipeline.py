@@ -166,3 +166,24 @@ def test_patient_text_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -
     logging.getLogger("edge_assist").propagate = True
     extract("Patient Zebediah denies chest pain.")
     assert "Zebediah" not in caplog.text
+
+
+def test_spaced_and_case_folded_names_do_not_crash() -> None:
+    """'blood   pressure' and 'İnsulin' match their lexicon entries instead of raising KeyError."""
+    result = extract("Blood   pressure 150/95. Started İnsulin 10 units daily.")
+    assert result.vitals[0].name == "blood_pressure" and result.vitals[0].text.startswith("Blood   pressure")
+    assert result.medications[0].text == "İnsulin"
+
+
+def test_one_megabyte_note_completes_with_valid_offsets() -> None:
+    """A 1 MB note (the bulleted note repeated, plus one long unbroken line) runs through the rules path.
+
+    Time is not asserted; before the scanners and binary searches this took minutes.
+    """
+    line = "allergic to penicillin (rash) and no chest pain, " * 2000
+    text = (NOTE * (1_000_000 // len(NOTE)) + line)[:1_000_000]
+    result = extract(text)
+    findings = result.findings()
+    assert len(findings) > 10_000
+    for f in findings:
+        assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] == f.text

@@ -124,3 +124,17 @@ def test_cosines_skip_unknown_ids() -> None:
     matrix = _vectors.Matrix(ids, rows)
     assert matrix.cosines([0, 1, 0], [5, 7, 1, 10]) == {5: 1.0}
     assert matrix.knn([0, 0, 2], 5) == [(9, 1.0), (2, 0.0), (5, 0.0)]
+
+
+def test_big_collection_loads_on_its_second_search(monkeypatch) -> None:
+    """A one-shot search on a big collection stays on sqlite-vec; the next one loads the matrix."""
+    embedder = RandomEmbedder(3)
+    monkeypatch.setattr(_vectors, "LOAD_ON_SECOND_ABOVE", 10)
+    with EvidenceIndex() as index:
+        _fill(index, embedder, "bit", docs=3)
+        cid = index.collection("c").id
+        assert index._vectors.matrix(cid, "bit") is None
+        assert len(index._vectors.matrix(cid, "bit").ids) == 30
+        _fill(index, embedder, "bit", docs=4)  # a write starts the count again
+        assert index._vectors.matrix(cid, "bit") is None
+        assert len(index._vectors.matrix(cid, "bit").ids) == 40
