@@ -17,7 +17,7 @@ from edge_assist.errors import InputError
 from edge_assist.extract.scan import Intervals, WordIndex
 
 MAX_CHARS = 2_000_000
-"""Longest note accepted (about 2 MB of text). The rules path is linear: ~25 s per MB on 2 cores."""
+"""Longest note accepted (about 2 MB of text). The rules path is linear: 3-6 s per MB on 2 shared cores."""
 
 _DEID = re.compile(
     r"\*\*[A-Z][A-Z0-9-]*(?:\[[^\]\n]{0,80}\])?"  # **NAME[AAA, BBB M], **INSTITUTION, **DATE[..]
