@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from edge_assist import logs, offline
+from edge_assist.errors import EdgeAssistError
 from edge_assist.models import get_model
 from edge_assist.models.base import (
     BaseModel,
@@ -182,6 +183,9 @@ class Assistant:
 
         Rules only by default (fast, no model loaded); ``use_llm`` lets the chat
         model fill medication details the rules missed, quoting the note only.
+        If an evidence index exists (never created here) with the ``icd10cm``
+        collection, problems the shipped lookup leaves uncoded get ICD-10-CM
+        suggestions from it (the embedder is loaded only if it is searched).
 
         Raises:
             InputError: empty, binary or oversized note.
@@ -192,7 +196,14 @@ class Assistant:
         """
         from edge_assist.extract import extract
 
-        result = extract(note, llm=self.llm if use_llm else None)
+        index = None
+        if self.settings.index_path.exists():
+            try:
+                index = self.open_index()
+            except EdgeAssistError:
+                index = None  # an unreadable index must not stop extraction
+        result = extract(note, llm=self.llm if use_llm else None, index=index,
+                         embedder=lambda: self.embedder)
         self._remember("extract", {"note": note, "result": result.model_dump(mode="json")})
         return result
 

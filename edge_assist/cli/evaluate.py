@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -40,6 +41,8 @@ def eval_command(state: State, task_name: str | None, data: Path | None, limit: 
 
     def tick(n: int) -> None:
         done[0] += n
+        if not sys.stderr.isatty():
+            return  # a log file or CI: no carriage-return progress spam
         click.echo(f"\r{task_name}: {done[0]}{'/' + str(limit) if limit else ''} items",
                    nl=False, err=True)
 

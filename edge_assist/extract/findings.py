@@ -20,7 +20,7 @@ from edge_assist.extract.text import Note
 from edge_assist.extract.types import Abbreviation, Section, Span
 
 _CLINICAL_KEYS = {"allergens", "problems", "procedures", "procedure_suffixes", "reactions", "allergy_cues",
-                  "no_allergy_phrases", "abbreviations"}
+                  "no_allergy_phrases", "abbreviations", "short_words_any_case"}
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,11 @@ class ClinicalLexicon:
             entry = (item["term"], item["code"], item.get("kind", "problem"))
             for phrase in [item["term"], *item["synonyms"]]:
                 self.problems[_norm(phrase)] = entry
-        short = [p for p in self.problems if len(p) <= 4]
-        long = [p for p in self.problems if len(p) > 4]
         # Short forms ("PE", "MI", "DM") only in capitals: "pe" and "mi" are also words.
+        # Plain short words listed in the data ("rash", "gout") match in any case.
+        any_case = {_norm(w) for w in data.get("short_words_any_case", [])}
+        short = [p for p in self.problems if len(p) <= 4 and p not in any_case]
+        long = [p for p in self.problems if len(p) > 4 or p in any_case]
         self.problem_re = re.compile(f"(?i:{alternation(long)})|{alternation([s.upper() for s in short])}")
         self.problem_scan = PhraseScanner(self.problem_re, self.problems)
         suffixes = "|".join(data["procedure_suffixes"])

@@ -7,7 +7,14 @@ of the first ``extract`` call. Problems come only from the lexicon in
 computed offline by :func:`build_lookup` into ``rules/icd10_lookup.json``
 (read once, a few kB), and a unit test checks that file against the library.
 The library is loaded, once, only for a term the file lacks (a lexicon edited
-without regenerating the lookup). Regenerate with::
+without regenerating the lookup).
+
+"Plus the index": when the caller has an evidence index with the ``icd10cm``
+collection (``edge-assist index build-default``), :func:`index_suggestions`
+ranks ICD-10-CM codes for a problem the lookup leaves uncoded by a hybrid
+search of its text. Extraction sits below the index layer, so the index comes
+in through the small :class:`CodeIndex` protocol, never by import. Regenerate
+the lookup with::
 
     python -c "import json, edge_assist.extract.icd10 as m; print(json.dumps(m.build_lookup(), indent=1))" \\
         > edge_assist/extract/rules/icd10_lookup.json
@@ -15,14 +22,67 @@ without regenerating the lookup). Regenerate with::
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from edge_assist.extract.lexicon import check_keys, read_rules_file
 from edge_assist.extract.types import Code
 
 ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 LOOKUP_FILE = "icd10_lookup.json"
+ICD_COLLECTION = "icd10cm"  # the collection edge_assist.index.defaults builds
+_CHUNK = re.compile(r"([A-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?)\s+(.+)", re.DOTALL)
+
+
+class HitLike(Protocol):
+    """What extraction reads of a search hit: its chunk text ("I10 Essential ...") and score."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+class NamedLike(Protocol):
+    """A collection, as far as extraction cares: its name."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class CodeIndex(Protocol):
+    """The part of :class:`edge_assist.index.EvidenceIndex` that ICD suggestions use."""
+
+    def collections(self) -> Sequence[NamedLike]: ...
+
+    def search(self, query: str, embedder: Any = None, collection: str = ...,
+               k: int = ...) -> Sequence[HitLike]: ...
+
+
+def has_icd_collection(index: CodeIndex) -> bool:
+    """Whether ``index`` holds the ICD-10-CM collection."""
+    return any(c.name == ICD_COLLECTION for c in index.collections())
+
+
+def index_suggestions(index: CodeIndex, term: str, embedder: Any = None, k: int = 3) -> list[Code]:
+    """Top-``k`` ICD-10-CM codes for ``term`` from a search of the index's ``icd10cm`` collection.
+
+    Hybrid (BM25 + vectors) with an embedder, BM25 alone without one. Hits whose
+    chunk does not start with a code are skipped; each code appears once.
+
+    Raises:
+        EdgeAssistError: whatever the index raises (no collection, wrong embedder).
+    """
+    out: list[Code] = []
+    for hit in index.search(term, embedder, collection=ICD_COLLECTION, k=k):
+        m = _CHUNK.match(hit.text.strip())
+        if m and all(c.code != m[1] for c in out):
+            out.append(Code(system=ICD10_SYSTEM, code=m[1], display=" ".join(m[2].split()),
+                            source="index", score=round(float(hit.score), 6)))
+    return out
 
 
 def icd10_suggestions(term: str, code: str = "") -> list[Code]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from edge_assist.errors import EdgeAssistError
 from edge_assist.extract import findings as fx
 from edge_assist.extract.context import default_context
-from edge_assist.extract.icd10 import icd10_suggestions
+from edge_assist.extract.icd10 import CodeIndex, has_icd_collection, icd10_suggestions, index_suggestions
 from edge_assist.extract.measurements import as_dict, measurement_finder
 from edge_assist.extract.medications import STATUS_LABELS, Tag, default_tagger, drug_info
 from edge_assist.extract.scan import Intervals, RangeScanner
@@ -43,13 +44,19 @@ _STATUS = {"start": "started", "continue": "continued", "use": "active", "change
            "stop": "stopped"}
 
 
-def extract(text: str, *, llm: ChatModel | None = None) -> ExtractionResult:
+def extract(text: str, *, llm: ChatModel | None = None, index: CodeIndex | None = None,
+            embedder: Callable[[], Any] | None = None, icd_k: int = 3) -> ExtractionResult:
     """Extract problems, medications, allergies, vitals, labs and procedures from ``text``.
 
     Args:
         text: the note exactly as written; every offset in the result points into it.
         llm: a chat model to fill medication details the rules missed (optional; greedy,
             so the same note and model give the same result).
+        index: an evidence index; when it has the ``icd10cm`` collection, problems the
+            shipped lookup leaves uncoded get ``icd_k`` codes from a search (source "index").
+        embedder: called (once, only if the index is searched) for the embedder that makes
+            the search hybrid; None, or a failure to load, searches by BM25 alone.
+        icd_k: index suggestions per uncoded problem.
 
     Raises:
         InputError: empty, binary or oversized text.
@@ -71,6 +78,8 @@ def extract(text: str, *, llm: ChatModel | None = None) -> ExtractionResult:
     result.procedures = _procedures(note, asserter)
     claimed |= {(p.start, p.end) for p in result.procedures}
     result.problems = _problems(note, asserter, claimed)
+    if index is not None:
+        _index_codes(result, index, embedder, icd_k)
     result.vitals, result.labs = _measurements(note, asserter)
     result.abbreviations = fx.clinical_lexicon().find_abbreviations(note)
     if note.masked:
@@ -114,6 +123,33 @@ def _problems(note: Note, asserter: Asserter, claimed: set[tuple[int, int]]) -> 
                            assertion=assertion, kind=m.kind, normalized=m.value,  # type: ignore[arg-type]
                            icd10=icd10_suggestions(m.value, m.code)))
     return out
+
+
+def _index_codes(result: ExtractionResult, index: CodeIndex,
+                 embedder: Callable[[], Any] | None, k: int) -> None:
+    """Index suggestions for uncoded problems; an index failure is a warning, never an error."""
+    uncoded = [p for p in result.problems if not p.icd10]
+    if not uncoded:
+        return
+    try:
+        if not has_icd_collection(index):
+            return
+        model = _load_embedder(embedder, result)
+        found: dict[str, list[Code]] = {}
+        for problem in uncoded:
+            if problem.normalized not in found:
+                found[problem.normalized] = index_suggestions(index, problem.normalized, model, k)
+            problem.icd10 = [c.model_copy() for c in found[problem.normalized]]
+    except EdgeAssistError as exc:
+        result.warnings.append(f"ICD-10-CM index search skipped: {exc}")
+
+
+def _load_embedder(embedder: Callable[[], Any] | None, result: ExtractionResult) -> Any:
+    try:
+        return embedder() if embedder is not None else None
+    except EdgeAssistError as exc:
+        result.warnings.append(f"ICD-10-CM index searched by keywords only (no embedder: {exc})")
+        return None
 
 
 def _procedures(note: Note, asserter: Asserter) -> list[Procedure]:

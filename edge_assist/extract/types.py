@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Source = Literal["rules", "llm"]
+CodeSource = Literal["lexicon", "index"]
 MedicationStatus = Literal["active", "started", "stopped", "continued", "changed", "unknown"]
 AbnormalFlag = Literal["H", "L", "N", ""]
 
@@ -60,11 +61,18 @@ class Finding(Span):
 
 
 class Code(_Model):
-    """A code suggestion from a terminology."""
+    """A code suggestion from a terminology, and where it came from.
+
+    ``source`` is "lexicon" for a code from the shipped rules (exact, reviewed)
+    and "index" for one found by searching the evidence index's ICD-10-CM
+    collection (a ranked guess: ``score`` is its fused search score).
+    """
 
     system: str
     code: str
     display: str = ""
+    source: CodeSource = "lexicon"
+    score: float | None = None
 
 
 class Problem(Finding):

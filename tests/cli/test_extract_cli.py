@@ -70,3 +70,12 @@ def test_missing_file_is_exit_7() -> None:
 def test_json_and_fhir_together_is_a_usage_error() -> None:
     """The two output formats exclude each other."""
     assert _run(["-", "--json", "--fhir"], NOTE).exit_code == 2
+
+
+def test_json_marks_where_icd_codes_come_from() -> None:
+    """Each ICD-10-CM suggestion says its source (lexicon here: no index is built) and score."""
+    result = _run(["-", "--json"], "Hx of HFrEF and ESRD.\n")
+    assert result.exit_code == 0, result.output
+    codes = {p["normalized"]: p["icd10"][0] for p in json.loads(result.stdout)["problems"]}
+    assert codes["systolic heart failure"]["code"] == "I50.20"
+    assert {(c["source"], c["score"]) for c in codes.values()} == {("lexicon", None)}

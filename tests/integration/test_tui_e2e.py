@@ -98,6 +98,7 @@ def test_ask_calculate_from_note_and_extract(tui: Tmux) -> None:
     tui.keys("chads-vasc", literal=True)
     tui.keys("Enter")
     tui.wait_for("CHA2DS2-VASc Score", 20)
+    tui.wait_for(r"age\s+years", 20)  # the form is mounted (slow on a loaded machine)
     tui.keys("C-f")
     tui.wait_for("Paste the note", 10)
     tui.paste(NOTE)
@@ -106,6 +107,7 @@ def test_ask_calculate_from_note_and_extract(tui: Tmux) -> None:
     assert "Stroke Risk: 5 points" in screen, screen
 
     tui.keys("F6")
+    tui.wait_for("Ctrl\\+R extracts", 20)
     tui.paste(NOTE)
     tui.keys("C-r")
     screen = tui.wait_for(r"chest pain\s+negated", 60)

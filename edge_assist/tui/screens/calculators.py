@@ -160,8 +160,9 @@ class CalculatorsScreen(EdgeScreen):
                                    classes="field-row"))
             rows.append(Static("", id=f"err-{item.name}", classes="field-error"))
         await fields.mount_all(rows)
-        self.query_one("#calc-result", Static).update(
-            Text("Ctrl+R computes · Ctrl+F fills from a note", style="dim"))
+        if self.result is None:  # a fill that finished while mounting keeps its result
+            self.query_one("#calc-result", Static).update(
+                Text("Ctrl+R computes · Ctrl+F fills from a note", style="dim"))
 
     def raw_values(self) -> dict[str, Any]:
         """What the form holds, by input name (empty fields left out)."""
@@ -243,7 +244,11 @@ class CalculatorsScreen(EdgeScreen):
         """Show the result and scroll it into view (the form may be taller than the screen)."""
         result = self.query_one("#calc-result", Static)
         result.update(text)
-        self.call_after_refresh(result.scroll_visible, animate=False, top=True)
+        # Scroll once the new text has been laid out: right after update() the result
+        # still has its old height, so scrolling then stops short of it.
+        self.call_after_refresh(
+            lambda: self.call_after_refresh(result.scroll_visible, animate=False, top=True))
+        self.set_timer(0.2, lambda: result.scroll_visible(animate=False, top=True))
 
     def show_error(self, text: str) -> None:
         self.query_one("#calc-result", Static).update(Text(text, style="bold red"))
