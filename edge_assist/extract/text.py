@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from edge_assist.errors import InputError
 from edge_assist.extract.scan import Intervals, WordIndex
+from edge_assist.textio import decode_text
 
 MAX_CHARS = 2_000_000
 """Longest note accepted (about 2 MB of text). The rules path is linear: 3-6 s per MB on 2 shared cores."""
@@ -66,14 +67,7 @@ def decode(data: bytes) -> str:
     Raises:
         InputError: binary data or not UTF-8.
     """
-    if b"\x00" in data[:8192]:
-        raise InputError("the note looks like a binary file, not text",
-                         "give a plain-text note (UTF-8)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the note is not UTF-8 text (bad byte at offset {exc.start})",
-                         "convert it first, e.g. iconv -f latin1 -t utf-8 note.txt") from None
+    return decode_text(data, "note", "give a plain-text note (UTF-8)", "note.txt")
 
 
 def check_text(text: str) -> None:

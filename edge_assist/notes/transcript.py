@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from edge_assist.errors import InputError
 from edge_assist.notes.types import Speaker, Turn
+from edge_assist.textio import decode_text
 
 MAX_CHARS = 400_000
 """Longest transcript accepted: about 60,000 words, three times a long (20,000-word) encounter."""
@@ -62,14 +63,8 @@ def decode(data: bytes) -> str:
     Raises:
         InputError: binary data or not UTF-8.
     """
-    if b"\x00" in data[:8192]:
-        raise InputError("the transcript looks like a binary file, not text",
-                         "give a UTF-8 text transcript (audio goes through speech first)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the transcript is not UTF-8 text (bad byte at offset {exc.start})",
-                         "convert it first, e.g. iconv -f latin1 -t utf-8 in.txt") from None
+    return decode_text(data, "transcript",
+                       "give a UTF-8 text transcript (audio goes through speech first)", "in.txt")
 
 
 def parse(text: str | bytes) -> Transcript:
