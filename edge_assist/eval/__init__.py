@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,27 @@ class EvalTask(ABC):
     def run(self, data: Path, assistant: Assistant, limit: int | None,
             progress: Progress | None = None) -> EvalResult:
         """Evaluate on ``data`` (at most ``limit`` items) and return the metrics."""
+
+
+def read_csv_rows(path: Path, columns: tuple[str, ...] | list[str], hint: str) -> Iterator[dict[str, str]]:
+    """Rows of an upstream CSV as dicts, after checking it has ``columns``.
+
+    Raises:
+        InputError: a column is missing (``hint`` names the expected file) or the file is not UTF-8.
+    """
+    import csv
+    import sys
+
+    csv.field_size_limit(sys.maxsize)  # dialogues and notes exceed csv's 128 kB default
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"{path.name} lacks column(s) {missing}", hint)
+            yield from reader
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not UTF-8 text") from None
 
 
 TASKS: dict[str, EvalTask] = {}

@@ -12,17 +12,15 @@ way the ACI-Bench evaluation divides notes; the note's draft label is not scored
 
 from __future__ import annotations
 
-import csv
 import re
 import statistics
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval import EvalResult, EvalTask, Progress, read_csv_rows, register
 
 GROUPS = ("subjective", "objective_exam", "objective_results", "assessment_and_plan")
 _HEADER_GROUP = {
@@ -50,17 +48,8 @@ def read_encounters(path: Path) -> Iterator[dict[str, str]]:
     Raises:
         InputError: not a CSV with ``dataset, encounter_id, dialogue, note``.
     """
-    csv.field_size_limit(sys.maxsize)
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(f"{path.name} lacks column(s) {missing}",
-                                 "give an ACI-Bench challenge_data CSV (train.csv, valid.csv)")
-            yield from reader
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name} is not UTF-8 text") from None
+    yield from read_csv_rows(path, _COLUMNS,
+                             "give an ACI-Bench challenge_data CSV (train.csv, valid.csv)")
 
 
 def split_groups(note: str) -> dict[str, str]:

@@ -12,15 +12,13 @@ in note style, within a word budget) with the reference section text.
 
 from __future__ import annotations
 
-import csv
 import statistics
-import sys
 from itertools import islice
 from pathlib import Path
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval import EvalResult, EvalTask, Progress, read_csv_rows, register
 from edge_assist.eval.aci_bench import rouge_scores
 
 _COLUMNS = ("section_header", "section_text", "dialogue")
@@ -88,17 +86,8 @@ def _headers(dialogues: list[str], assistant: Assistant) -> tuple[list[str], str
 
 
 def _rows(path: Path):  # type: ignore[no-untyped-def]
-    csv.field_size_limit(sys.maxsize)
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(f"{path.name} lacks column(s) {missing}",
-                                 "give an MTS-Dialog CSV (e.g. MTS-Dialog-ValidationSet.csv)")
-            yield from reader
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name} is not UTF-8 text") from None
+    yield from read_csv_rows(path, _COLUMNS,
+                             "give an MTS-Dialog CSV (e.g. MTS-Dialog-ValidationSet.csv)")
 
 
 register(MtsDialogTask())
