@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -33,13 +34,24 @@ if TYPE_CHECKING:
     from edge_assist.models.base import ChatModel
 
 _NUM = r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_UNIT = (r"(?:[µμu]IU/mL|(?:[µμumnp])?(?:mol|g|Eq|eq|IU|U|iu)/(?:dL|dl|L|l|mL|ml)\b|%|/[µμu]L|/mm3|/mm\^3"
-         r"|/cmm|(?:[x×]\s?)?10\s?\^?\s?[39]\s?/\s?[µμu]?L|K/[µμu]L|cells/[µμu]L|mm\s?Hg|mmHg|kPa"
-         r"|msec\b|ms\b|bpm\b|beats(?: per minute|/min)|breaths(?: per minute|/min)|/min\b"
-         r"|kg/m2|kg/m\^2|kg/m²|kg\b|lbs?\b|pounds\b|cm\b|m\b|(?:°|º|degrees?)\s?[CF]\w*"
-         r"|mL/(?:day|d|24\s?h)|mL/h|mcg/kg/min|µg/kg/min|drinks)")
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]|\n|$)")
+_UNIT = (r"(?:[µμu]IU/mL|(?:[µμumnp]|mc)?(?:mol|g|Eq|eq|IU|U|iu)/(?:dL|dl|L|l|mL|ml)\b|%|/(?:[µμu]|mc)L|/mm3"
+         r"|/mm\^3|/cmm|(?:[x×]\s?)?10\s?\^?\s?[39³⁹]\s?(?:cells\s?)?/\s?(?:[µμu]|mc)?L|K/[µμu]L"
+         r"|cells/[µμu]L|mm\s?Hg|mmHg|kPa|msec\b|ms\b|bpm\b|beats(?: per minute|/min)"
+         r"|breaths(?: per minute|/min)|/min\b|kg/m2|kg/m\^2|kg/m²|kg\b(?!\s?/)|lbs?\b|pounds\b|cm\b|m\b"
+         r"|(?:°|º|degrees?)\s?[CF]\w*|mL/(?:day|d|24\s?h)|mL/h|mcg/kg/min|µg/kg/min|drinks"
+         r"|g\b(?!\s?/)|grams?\b)")
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|\.(?=\d))+(?:[.!?;]|\n|$)")
 _DATE = r"(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})"
+# Quotes and apostrophes folded to ASCII, one character for one, so spans stay valid ("doesn’t").
+_FOLD = str.maketrans({"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "\u2009": " ", "\u00a0": " "})
+_ONES = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "  # noqa: SIM905
+         "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_NUMBER = (rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_ONES[:9])}))?|"
+                rf"{'|'.join(sorted(_ONES, key=len, reverse=True))})")
+# A per-microlitre count written with a dot for thousands ("22.000/µL"): never a fraction.
+_DOT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
+_PER_MICROLITRE = ("/µL", "/μL", "/uL", "/mcL", "/mm3", "/mm^3", "/cmm", "cells/µL", "cells/μL")
 
 
 @dataclass
@@ -58,23 +70,38 @@ def _rules() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @cache
-def _label_regex(name: str) -> re.Pattern[str] | None:
+def _label_names(name: str) -> re.Pattern[str] | None:
     labels = _rules()[0].get(name)
     if not labels:
         return None
-    alternation = "|".join(f"(?:{p})" for p in labels["labels"])
-    return re.compile(rf"(?:{alternation})(?:\s*\([^)]{{0,25}}\))?[^0-9\n;]{{0,30}}?{_NUM}\s*({_UNIT})?",
-                      re.IGNORECASE)
+    return re.compile("|".join(f"(?:{p})" for p in labels["labels"]), re.IGNORECASE)
+
+
+@cache
+def _label_regex(name: str) -> re.Pattern[str] | None:
+    names = _label_names(name)
+    if names is None:
+        return None
+    # label, an optional parenthesis that is not the value itself ("(SCr)", not "(2.8 g/dL)"),
+    # then up to 45 characters of words without digits or a sentence end before the number.
+    return re.compile(rf"(?:{names.pattern})(?:\s*\((?!\s*[\d.]+\s*[^\d\s)]*\))[^)]{{0,25}}\))?"
+                      rf"(?:[^0-9\n;.]|\.(?!\s)){{0,45}}?{_NUM}\s*({_UNIT})?", re.IGNORECASE)
 
 
 def _clean_unit(unit: str | None) -> str | None:
     if not unit:
         return None
-    u = re.sub(r"\s+", "", unit)
+    u = re.sub(r"\s+", " ", unit).strip()
     if re.match(r"^(°|º|degrees?)", u, re.IGNORECASE):
         return "°F" if u.rstrip(".").lower().endswith(("f", "fahrenheit")) else "°C"
-    u = re.sub(r"^[x×]", "", u)
-    return {"10^9/L": "10^9/L", "109/L": "10^9/L", "10^3/µL": "10^3/µL", "103/µL": "10^3/µL"}.get(u, u)
+    if not re.search(r"[a-z]{3} [a-z]", u, re.IGNORECASE):  # "mm Hg", "10 ^9 / L"; not "beats per minute"
+        u = u.replace(" ", "")
+    u = re.sub(r"^[x×]", "", u).replace("³", "3").replace("⁹", "9").replace("cells/", "/")
+    u = re.sub(r"/mcL$", "/µL", u, flags=re.IGNORECASE)
+    count = re.fullmatch(r"10\^?([39])/([µμu]?)L", u, re.IGNORECASE)
+    if count:
+        return "10^9/L" if count.group(1) == "9" and not count.group(2) else f"10^{count.group(1)}/µL"
+    return u
 
 
 def _bare_unit(name: str, value: float) -> str | None:
@@ -84,45 +111,106 @@ def _bare_unit(name: str, value: float) -> str | None:
     return None
 
 
-def _numbers(name: str, note: str) -> list[_Found]:
+def _value(name: str, text: str, unit: str | None) -> tuple[float, str] | float:
+    """A number as written with its unit (written, or guessed from its size by the ``bare`` rules)."""
+    number = float(text.replace(",", ""))
+    if unit in _PER_MICROLITRE and _DOT_THOUSANDS.fullmatch(text):
+        number *= 1000
+    unit = unit or _bare_unit(name, number)
+    return (number, unit) if unit else number
+
+
+def _labelled(name: str, note: str) -> list[_Found]:
+    """Numbers after one of the input's labels, and in lists ("A, B and C were x, y and z")."""
     regex = _label_regex(name)
-    found = []
-    for m in regex.finditer(note) if regex else ():
-        number = float(m.group(1).replace(",", ""))
-        unit = _clean_unit(m.group(2)) or _bare_unit(name, number)
-        found.append(_Found((number, unit) if unit else number, m.start(), m.end()))
-    listed = _respectively(name, note)
-    if listed:  # a label inside "A, B and C were x, y and z respectively" is followed by another's value
-        spans = [(m.start(), m.end()) for m in _RESPECTIVELY.finditer(note)]
+    if regex is None:
+        return []
+    found = [_Found(_value(name, m.group(1), _clean_unit(m.group(2))), m.start(), m.end())
+             for m in regex.finditer(note)]
+    listed = _respectively(name, note) + _slashed(name, note)
+    if listed:  # inside a list a label is followed by another label's value
+        spans = [(m.start(), m.end()) for m in (*_respectively_matches(note), *_slashed_matches(note))]
         found = [f for f in found if not any(a <= f.start < b for a, b in spans)]
-    return listed + found + _SPECIAL.get(name, lambda _n: [])(note)
+    return sorted(listed + found, key=lambda f: f.start)
 
 
 _RESPECTIVELY = re.compile(r"((?:[^.;:]|\.\d){3,160}?)\s+(?:were|was|are|of|:)\s+((?:[^.;]|\.\d){3,160}?),?"
                            r"\s+respectively",
                            re.IGNORECASE)
+# "blood urea nitrogen/creatinine were 21.9/1.98 mg/dL", "Na/K/Cl 95/73.2/47 mEq/L"
+_SLASHED = re.compile(r"((?:[A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,3}\s?/\s?){1,5}[A-Za-z][\w+-]*)"
+                      r"(?:\s*\([^)]{0,40}\))?\s*(?:were|was|are|of|at|:|=)?\s*"
+                      r"((?:\d+(?:\.\d+)?\s?/\s?){1,5}\d+(?:\.\d+)?)\s*(" + _UNIT + ")?")
+
+
+@lru_cache(maxsize=4)
+def _respectively_matches(note: str) -> tuple[re.Match[str], ...]:
+    """The "..., respectively" lists, each searched near its "respectively" (a list spans < 340 chars)."""
+    found: list[re.Match[str]] = []
+    for word in re.finditer(r"respectively", note, re.IGNORECASE):
+        start = max(word.start() - 340, found[-1].end() if found else 0)
+        m = _RESPECTIVELY.search(note, start, word.end())
+        if m is not None:
+            found.append(m)
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def _slashed_matches(note: str) -> tuple[re.Match[str], ...]:
+    return tuple(_SLASHED.finditer(note)) if "/" in note else ()
+
+
+def _list_label(label: str, prefix: str, name: str) -> bool:
+    """Whether a list item's label names this input: its last words end with one of the labels."""
+    names, words = _label_names(name), label.split()
+    if names is None or not words:
+        return False
+    text = prefix + words[-1] if prefix else " ".join(words[-3:])
+    return any(m.end() == len(text) for m in names.finditer(text))
 
 
 def _respectively(name: str, note: str) -> list[_Found]:
     """Values in "sodium, potassium and chloride were 174, 3.6 and 135 mEq/L, respectively"."""
-    regex = _label_regex(name)
-    if regex is None or "respectively" not in note.lower():
+    if _label_names(name) is None or "respectively" not in note.lower():
         return []
-    labels = re.compile("|".join(f"(?:{p})" for p in _rules()[0][name]["labels"]), re.IGNORECASE)
     found = []
-    for m in _RESPECTIVELY.finditer(note):
+    for m in _respectively_matches(note):
         names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)) if n.strip()]
         values = list(re.finditer(_NUM + r"\s*(" + _UNIT + r")?", m.group(2)))
         if len(names) < 2 or len(names) != len(values):
             continue
         unit = next((_clean_unit(v.group(2)) for v in reversed(values) if v.group(2)), None)
+        prefix = _list_prefix(note, m.start(1))
         for label, value in zip(names, values, strict=True):
-            if labels.search(label.split()[-1] if label.split() else label):
-                number = float(value.group(1).replace(",", ""))
-                raw_unit = _clean_unit(value.group(2)) or unit or _bare_unit(name, number)
+            if _list_label(label, prefix, name):
                 at = m.start(2) + value.start()
-                found.append(_Found((number, raw_unit) if raw_unit else number, at, m.start(2) + value.end()))
+                raw = _value(name, value.group(1), _clean_unit(value.group(2)) or unit)
+                found.append(_Found(raw, at, m.start(2) + value.end()))
     return found
+
+
+def _slashed(name: str, note: str) -> list[_Found]:
+    """Values in "BUN/creatinine were 21.9/1.98 mg/dL" (one written unit serves every value)."""
+    if _label_names(name) is None or "/" not in note:
+        return []
+    found = []
+    for m in _slashed_matches(note):
+        names = [n.strip() for n in m.group(1).split("/")]
+        values = list(re.finditer(r"\d+(?:\.\d+)?", m.group(2)))
+        if len(names) != len(values) or any(n.lower() in ("mg", "dl", "l", "ml", "min", "h") for n in names):
+            continue
+        unit = _clean_unit(m.group(3))
+        prefix = _list_prefix(note, m.start(1))
+        for label, value in zip(names, values, strict=True):
+            if _list_label(label, prefix, name):
+                at = m.start(2) + value.start()
+                found.append(_Found(_value(name, value.group(), unit), at, m.start(2) + value.end()))
+    return found
+
+
+def _list_prefix(note: str, start: int) -> str:
+    """ "urine " when a list is of urine values ("urinary sodium/potassium", "urine Na, K and Cl")."""
+    return "urine " if re.search(r"\burin\w*\b", note[max(0, start - 25):start + 30], re.IGNORECASE) else ""
 
 
 def _pattern(pattern: str, convert: Any = None) -> Any:
@@ -143,25 +231,47 @@ def _temp(m: re.Match[str]) -> tuple[float, str] | float:
     return (value, "°F" if m.group(2).lower().startswith("f") else "°C")
 
 
+def _word_number(text: str) -> float:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    parts = re.split(r"[- ]", text.lower())
+    tens = 20 + 10 * _TENS.index(parts[0]) if parts[0] in _TENS else 0
+    return float(tens + (_ONES.index(parts[-1]) + 1 if parts[-1] in _ONES else 0))
+
+
+def _age(m: re.Match[str]) -> tuple[float, str]:
+    number = next(g for g in (m.group("n"), m.group("n2"), m.group("n3")) if g)
+    return (_word_number(number), (m.group("unit") or "year").lower() + "s")
+
+
+def _drinks(m: re.Match[str]) -> float:
+    per = m.group(2).lower()
+    return float(m.group(1)) * (7 if per in ("day", "night") else 1)
+
+
+_AGE = (rf"\b(?P<n>\d{{1,3}}|{_WORD_NUMBER})[- ](?P<unit>year|month|week|day)s?[- ]old\b"
+        r"|\baged? (?P<n2>\d{1,3})\b|\b(?P<n3>\d{1,3}) ?(?:yo|y/o|y\.o\.|-year-old)")
 _SPECIAL: dict[str, Any] = {
-    "age": _pattern(r"\b(\d{1,3})[- ](?:years?|yrs?)[- ]old|\baged? (\d{1,3})\b|\b(\d{1,3}) ?(?:yo|y/o|y\.o\.)\b",  # noqa: E501 (a regex reads best whole)
-                    lambda m: float(next(g for g in m.groups() if g))),
-    "sbp": _pattern(r"(?:blood pressure|\bBP\b)[^0-9\n]{0,30}?(\d{2,3})\s*/\s*\d{2,3}|(\d{2,3})\s*/\s*\d{2,3}\s*mm\s?Hg",  # noqa: E501 (a regex reads best whole)
-                    lambda m: float(m.group(1) or m.group(2))),
-    "dbp": _pattern(r"(?:blood pressure|\bBP\b)[^0-9\n]{0,30}?\d{2,3}\s*/\s*(\d{2,3})|\d{2,3}\s*/\s*(\d{2,3})\s*mm\s?Hg",  # noqa: E501 (a regex reads best whole)
-                    lambda m: float(m.group(1) or m.group(2))),
-    "temperature": _pattern(r"(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?)\s*(C|F|celsius|fahrenheit)\b", _temp),
+    "age": _pattern(_AGE, _age),
+    "sbp": _pattern(r"(?:blood pressure|\bBP\b)[^0-9\n]{0,30}?(\d{2,3})\s*(?:/|over)\s*\d{2,3}|(\d{2,3})\s*/\s*\d{2,3}\s*mm\s?Hg|(\d{2,3})\s*mm\s?Hg,? systolic",  # noqa: E501 (a regex reads best whole)
+                    lambda m: float(m.group(1) or m.group(2) or m.group(3))),
+    "dbp": _pattern(r"(?:blood pressure|\bBP\b)[^0-9\n]{0,30}?\d{2,3}\s*(?:/|over)\s*(\d{2,3})|\d{2,3}\s*/\s*(\d{2,3})\s*mm\s?Hg|(\d{2,3})\s*mm\s?Hg,? diastolic",  # noqa: E501 (a regex reads best whole)
+                    lambda m: float(m.group(1) or m.group(2) or m.group(3))),
+    "temperature": _pattern(r"(\d{2,3}(?:\.\d+)?)\s*(?:°|º|˚|degrees?)\s*(C|F|celsius|fahrenheit)\b|(\d{2,3}(?:\.\d+)?)\s*(℃|℉)",  # noqa: E501 (a regex reads best whole)
+                            lambda m: _temp(m) if m.group(1) else (float(m.group(3)), "°C" if m.group(4) == "℃" else "°F")),  # noqa: E501 (a regex reads best whole)
     "heart_rate": _pattern(r"(\d{2,3})\s*(?:beats per minute|bpm|beats/min)", lambda m: float(m.group(1))),
     "respiratory_rate": _pattern(r"(\d{1,2})\s*(?:breaths per minute|breaths/min)", lambda m: float(m.group(1))),  # noqa: E501 (a regex reads best whole)
     "spo2": _pattern(r"(\d{2,3})\s*%\s*(?:on|while breathing|at) (?:room air|RA|ambient air|\d+\s?L)",
                      lambda m: float(m.group(1))),
-    "weight": _pattern(r"(\d{1,3}(?:\.\d+)?)\s*(kg|kilograms|lbs?|pounds)\b", lambda m: (float(m.group(1)), m.group(2))),  # noqa: E501 (a regex reads best whole)
-    "height": _pattern(r"(\d{1,3}(?:\.\d+)?)\s*(cm|centimet(?:er|re)s)\b|(\d\.\d{1,2})\s*(m)\b",
+    "weight": _pattern(r"(\d{1,3}(?:\.\d+)?)\s*(kg|kilograms|lbs?|pounds)\b(?!\s?/)", lambda m: (float(m.group(1)), m.group(2))),  # noqa: E501 (a regex reads best whole)
+    "height": _pattern(r"(\d{1,3}(?:\.\d+)?)\s*-?\s*(cm|centimet(?:er|re)s)\b|(\d\.\d{1,2})\s*(m)\b",
                        lambda m: (float(m.group(1) or m.group(3)), m.group(2) or m.group(4))),
     "lmp": _pattern(r"(?:last menstrual period|\bLMP\b)[^0-9\n]{0,40}" + _DATE),
     "current_date": _pattern(r"(?:today(?:'s date)?|current date|date today)[^0-9\n]{0,30}" + _DATE),
     "cycle_length": _pattern(r"(\d{2})[- ]days? (?:menstrual )?cycles?|cycles? (?:length )?(?:of|is|lasting)\s*(\d{2})",  # noqa: E501 (a regex reads best whole)
                              lambda m: float(m.group(1) or m.group(2))),
+    "alcohol_drinks_per_week": _pattern(r"(\d{1,3}(?:\.\d+)?)\s*(?:(?:alcoholic|standard)\s+)?(?:drinks?|beers?|units?)(?:\s+of\s+alcohol)?\s*(?:per|a|each|every|/)\s*(week|day|night)\b",  # noqa: E501 (a regex reads best whole)
+                                        _drinks),
 }
 _FT_IN = _pattern(r"\b(\d)\s*(?:ft|feet|foot|')\s*(\d{1,2}(?:\.\d+)?)?\s*(?:in|inches|\"|'')?", _ft_in)
 
@@ -177,29 +287,63 @@ def _sex(note: str) -> _Found | None:
     return _Found(word, *span)
 
 
-def _modifiers(note: str, start: int, end: int, name: str) -> set[str]:
-    """ConText: which modifiers (negated, family, hypothetical) apply to the match at start:end."""
+@cache
+def _context_regexes() -> dict[str, Any]:
     context = _rules()[1]
-    window = int(context["window"])
-    sentence = next((m for m in _SENTENCE.finditer(note) if m.start() <= start < m.end()), None)
-    s0, s1 = (sentence.start(), sentence.end()) if sentence else (0, len(note))
-    before, after = note[max(s0, start - window):start], note[end:s1]
+    compiled: dict[str, Any] = {"window": int(context["window"]),
+                                "terminate": re.compile("|".join(context["terminate"]), re.I)}
+    for modifier in ("negated", "family", "hypothetical"):
+        rules = context[modifier]
+        compiled[modifier] = ([re.compile(p, re.I) for p in rules["before"]],
+                              [re.compile(p, re.I) for p in rules["after"]])
+    return compiled
+
+
+@lru_cache(maxsize=4)
+def _sentence_bounds(note: str) -> tuple[list[int], list[int]]:
+    starts, ends = [], []
+    for m in _SENTENCE.finditer(note):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
+
+
+def _sentence(note: str, at: int) -> tuple[int, int]:
+    starts, ends = _sentence_bounds(note)
+    i = bisect_right(starts, at) - 1
+    return (starts[i], ends[i]) if i >= 0 and at < ends[i] else (0, len(note))
+
+
+def _modifiers(note: str, start: int, end: int, name: str) -> set[str]:
+    """ConText: which modifiers (negated, family, hypothetical) apply to the match at start:end.
+
+    A trigger's scope is the rest of its sentence, up to ``window`` characters, cut at a
+    terminator ("but", "however", "and has").
+    """
+    context = _context_regexes()
+    window = context["window"]
+    s0, s1 = _sentence(note, start)
+    before, after = note[max(s0, start - window):start], note[end:min(s1, end + window)]
+    cuts = list(context["terminate"].finditer(before))
+    before = before[cuts[-1].end():] if cuts else before
+    cut = context["terminate"].search(after)
+    after = after[:cut.start()] if cut else after
     found = set()
     for modifier in ("negated", "family", "hypothetical"):
         if modifier == "family" and "family" in name:
             continue
-        rules = context[modifier]
-        if any(re.search(p, before, re.I) for p in rules["before"]) or any(
-                re.search(p, after[:window], re.I) for p in rules["after"]):
+        before_rules, after_rules = context[modifier]
+        if any(r.search(before) for r in before_rules) or any(r.search(after) for r in after_rules):
             found.add(modifier)
     return found
 
 
-def _criterion(spec: InputSpec, note: str) -> _Found | None:
+def _mention(patterns: list[str], note: str, name: str) -> _Found | None:
+    """The first affirmed mention (raw True) of any pattern, else the first negated one (raw False)."""
     negated: _Found | None = None
-    for pattern in spec.patterns:
+    for pattern in patterns:
         for m in re.finditer(pattern, note, re.IGNORECASE):
-            mods = _modifiers(note, m.start(), m.end(), spec.name)
+            mods = _modifiers(note, m.start(), m.end(), name)
             if not mods:
                 return _Found(True, m.start(), m.end())
             if mods == {"negated"} and negated is None:
@@ -207,17 +351,45 @@ def _criterion(spec: InputSpec, note: str) -> _Found | None:
     return negated
 
 
+def _criterion(spec: InputSpec, note: str) -> _Found | None:
+    """A bool criterion: affirmed patterns, else an affirmed finding against it, else the negations."""
+    hit = _mention(spec.patterns, note, spec.name)
+    if hit is not None and hit.raw:
+        return hit
+    against = _mention(spec.against, note, spec.name) if spec.against else None
+    if against is not None and against.raw:
+        return _Found(False, against.start, against.end)
+    if hit is not None:
+        return hit
+    return _Found(True, against.start, against.end) if against is not None else None
+
+
+_GENERIC = ("none", "true", "false", "other", "normal", "absent")
+
+
 def _choice(spec: InputSpec, note: str) -> _Found | None:
+    """A choice named in the note; with ``patterns``, only in sentences that affirm them."""
+    scopes, affirmed = [(0, len(note))], []
+    if spec.patterns:
+        affirmed = sorted((m for p in spec.patterns for m in re.finditer(p, note, re.IGNORECASE)
+                           if not _modifiers(note, m.start(), m.end(), spec.name)), key=lambda m: m.start())
+        scopes = [_sentence(note, m.start()) for m in affirmed]
+        if not scopes:
+            return None
     best: _Found | None = None
     for choice in spec.choices:
-        for phrase in (choice.value, *choice.aliases):
-            if len(phrase) < 4 or phrase.lower() in ("none", "true", "false", "other", "normal", "absent"):
-                continue
-            m = re.search(rf"\b{re.escape(phrase)}\b", note, re.IGNORECASE)
-            if m is None or _modifiers(note, m.start(), m.end(), spec.name):
-                continue
-            if best is None or m.start() < best.start:
-                best = _Found(choice.value, m.start(), m.end())
+        phrases = [rf"\b{re.escape(p)}\b" for p in (choice.value, *choice.aliases)
+                   if len(p) >= 4 and p.lower() not in _GENERIC]
+        for regex in (*phrases, *choice.patterns):
+            for s0, s1 in sorted(set(scopes)):
+                m = re.compile(regex, re.IGNORECASE).search(note, s0, s1)
+                if m is None or _modifiers(note, m.start(), m.end(), spec.name):
+                    continue
+                if best is None or m.start() < best.start:
+                    best = _Found(choice.value, m.start(), m.end())
+                break
+    if best is None and spec.if_mentioned and affirmed:
+        return _Found(spec.if_mentioned, affirmed[0].start(), affirmed[0].end())
     return best
 
 
@@ -256,31 +428,29 @@ def _dose_candidates(spec: InputSpec, note: str) -> list[_Found] | None:
 
 
 def _candidates(spec: InputSpec, note: str) -> list[_Found]:
+    """Where the note may give ``spec``'s value, best first: labelled numbers before bare patterns."""
     dosed = _dose_candidates(spec, note) if spec.type == "number" else None
     if dosed is not None:
         return dosed
-    if spec.type == "bool":
-        found = _criterion(spec, note)
-        return [found] if found else []
-    if spec.type == "choice":
-        found = _sex(note) if spec.name == "sex" else _choice(spec, note)
-        if found is None and spec.patterns and spec.choices and spec.type == "choice":
-            hit = _criterion(spec.model_copy(update={"type": "bool"}), note)
-            if hit and hit.raw is True and spec.name in ("race",):
-                return [_Found(spec.choices[0].value, hit.start, hit.end)]
+    if spec.type in ("bool", "choice"):
+        found = (_criterion(spec, note) if spec.type == "bool" else
+                 _sex(note) if spec.name == "sex" else _choice(spec, note))
         return [found] if found else []
     if spec.type == "date":
         return _SPECIAL.get(spec.name, lambda _n: [])(note)
-    found = _numbers(spec.name, note)
+    bare = _SPECIAL.get(spec.name, lambda _n: [])(note)
+    found = _labelled(spec.name, note) + sorted(bare, key=lambda f: f.start)
     if spec.name == "height" and not found:
         found = _FT_IN(note)
-    return sorted(found, key=lambda f: f.start)
+    return found
 
 
-def _read(calc: Calculator, spec: InputSpec, note: str, result: CalcResult) -> InputValue | None:
+def _read(calc: Calculator, spec: InputSpec, note: str, result: CalcResult,
+          original: str) -> InputValue | None:
+    """The first usable candidate; a later one with another value is reported as a conflict."""
     chosen: InputValue | None = None
     for found in _candidates(spec, note):
-        span = Span(found.start, found.end, note[found.start:found.end])
+        span = Span(found.start, found.end, original[found.start:found.end])
         try:
             value = calc.coerce(spec.name, found.raw, "note", span)
         except EdgeAssistError as exc:
@@ -334,9 +504,12 @@ def fill_from_note(calc: Calculator, note: str, llm: ChatModel | None = None,
         raise InputError("the note is empty", "pass the note text on stdin or as an argument")
     probe = CalcResult(calc.id, calc.spec.name, None, calc.spec.output_unit)
     inputs: dict[str, InputValue] = {}
+    text = note.translate(_FOLD)
     for spec in calc.spec.inputs:
         value = _read_asked(calc, spec, question, probe) if spec.in_question and question else None
-        value = value or _read(calc, spec, note, probe)
+        value = value or _read(calc, spec, text, probe, note)
+        if value is None and spec.note_default is not None:
+            value = _note_default(calc, spec, probe)
         if value is not None:
             inputs[spec.name] = value
     missing = [s for s in calc.spec.inputs if s.required and s.name not in inputs]
@@ -344,7 +517,55 @@ def fill_from_note(calc: Calculator, note: str, llm: ChatModel | None = None,
         inputs.update(_ask_llm(calc, missing, note, llm, probe))
     result = calc.evaluate(inputs)
     result.conflicts, result.warnings = probe.conflicts, probe.warnings + result.warnings
+    result.assumptions = probe.assumptions + result.assumptions
+    others = _other_patients(text)
+    if others:
+        result.warnings.insert(0, f"the note seems to describe more than one patient (\"{others}\"); "
+                                  "check that every value is this patient's")
     return result
+
+
+_OTHER_PATIENT = re.compile(
+    r"\b(?:(?:patient|case|subject)\s*(?:#\s*|no\.?\s*)?(?:2|II|two|B)\b"
+    r"(?!\s*(?:diabetes|DM|times|days|weeks|hours|months|years|doses))"
+    r"|(?:second|another|other) (?:patient|case)\b|two (?:patients|cases)\b"
+    r"|(?:twin|sibling) patients?\b)",
+    re.IGNORECASE)
+
+
+def _other_patients(note: str) -> str:
+    """The words that show a note describing two or more patients, or ""."""
+    m = _OTHER_PATIENT.search(note)
+    return m.group() if m else ""
+
+
+def _note_default(calc: Calculator, spec: InputSpec, result: CalcResult) -> InputValue:
+    """The value a note-reader assumes for an input the note does not mention, listed as an assumption."""
+    value = calc.coerce(spec.name, spec.note_default, "default")
+    shown = ("present" if value.value else "absent") if spec.type == "bool" else str(value.value)
+    why = f" ({spec.help})" if spec.help else ""
+    result.assumptions.append(f"{spec.label or spec.name}: not mentioned in the note, assumed {shown}{why}")
+    return value
+
+
+_EXCERPT_CHARS = 700
+
+
+def _excerpt(note: str, specs: list[InputSpec]) -> str:
+    """The sentences that name a wanted input (label, alias or name), else those with numbers.
+
+    A short prompt keeps the small model's answer near 1-2 s on two CPU cores (the whole
+    note would cost tens of seconds of prompt processing) and points it at the right place.
+    """
+    words = [w for s in specs for w in (s.name.replace("_", " "), s.label, *s.aliases) if len(w) >= 3]
+    names = [r for s in specs if (r := _label_names(s.name)) is not None]
+    starts, ends = _sentence_bounds(note)
+    sentences = [note[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+    chosen = [t for t in sentences if any(r.search(t) for r in names)
+              or any(w.lower() in t.lower() for w in words)]
+    chosen = chosen or [t for t in sentences if re.search(r"\d", t)]
+    text = " ".join(chosen)
+    return text[:_EXCERPT_CHARS] if text else note[:_EXCERPT_CHARS]
 
 
 def _ask_llm(calc: Calculator, specs: list[InputSpec], note: str, llm: ChatModel,
@@ -360,7 +581,7 @@ def _ask_llm(calc: Calculator, specs: list[InputSpec], note: str, llm: ChatModel
     asks = "; ".join(f"{s.name}: {s.label or s.name} in {s.unit or 'its usual unit'}" for s in wanted)
     system = "Extract values from the clinical note. Use null when a value is not stated."
     messages = [Message("system", system),
-                Message("user", f"Note:\n{note[:6000]}\n\nGive: {asks}")]
+                Message("user", f"Note (excerpt):\n{_excerpt(note, wanted)}\n\nGive: {asks}")]
     try:
         reply = llm.generate_json(messages, schema, GenerationOptions(max_tokens=200))
     except EdgeAssistError as exc:

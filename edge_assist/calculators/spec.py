@@ -40,6 +40,8 @@ class Choice(_Strict):
     label: str = ""
     points: float = 0.0
     aliases: list[str] = Field(default_factory=list)
+    #: Regular expressions for how a note describes this option ("opens his eyes to a sternal rub").
+    patterns: list[str] = Field(default_factory=list)
 
 
 class InputSpec(_Strict):
@@ -59,6 +61,13 @@ class InputSpec(_Strict):
         patterns: regular expressions a note-reader uses to find a criterion (bool/choice inputs).
         in_question: the value is part of what is asked (e.g. the steroid to convert *to*), so a
             note-reader looks for it in the question first, and takes its last mention there.
+        against: regular expressions for findings that speak *against* a bool criterion: an
+            affirmed mention makes it false, a negated one true (``cough_absent``: "dry cough"
+            -> false, "denies cough" -> true).
+        note_default: what a note-reader assumes when the note mentions neither ``patterns`` nor
+            ``against`` (None: the spec ``default``); always listed as an assumption, with ``help``.
+        if_mentioned: for a choice input, the option a note-reader takes when ``patterns`` are
+            affirmed but no option is named ("ascites" alone -> "slight").
     """
 
     name: str
@@ -74,6 +83,9 @@ class InputSpec(_Strict):
     aliases: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
     in_question: bool = False
+    against: list[str] = Field(default_factory=list)
+    note_default: Any = None
+    if_mentioned: str = ""
     help: str = ""
 
 

@@ -12,7 +12,10 @@ Scoring follows the benchmark: a decimal answer is right inside
 [Lower Limit, Upper Limit]; integers, dates and (weeks, days) must match
 exactly. Metrics: accuracy overall, per category, per calculator and per
 half of the file (even and odd row positions: rules are developed on one and
-checked on the other, a guard against tuning to rows), and the time per note.
+checked on the other, a guard against tuning to rows), the time per note, and
+the from-note misses by cause: ``note_misses_no_value`` (a required input was
+not found) out of ``note_misses`` (the rest computed a wrong number), overall,
+per category and per calculator.
 
 MedCalc-Bench v1.0's own reference code departs from the cited sources for
 some calculators (``KNOWN_DIFFERENCES.md`` in ``edge_assist.calculators``).
@@ -122,7 +125,10 @@ class _Tally:
         return {f"{prefix}{k}": round(c / n, 4) for k, (c, n) in sorted(self.hits.items())}
 
     def counts(self, prefix: str) -> dict[str, int]:
-        return {f"{prefix}{k}": n for k, (_c, n) in sorted(self.hits.items()) if "/calculator/" not in k}
+        return {f"{prefix}{k}": n for k, (_c, n) in sorted(self.hits.items())}
+
+    def misses(self, prefix: str) -> dict[str, int]:
+        return {f"{prefix}{k}": n - c for k, (c, n) in sorted(self.hits.items()) if "/half/" not in k}
 
 
 def _gold_value(calc: Calculator, row: dict[str, str]) -> tuple[Any, bool]:
@@ -170,6 +176,7 @@ class MedCalcTask(EvalTask):
             progress: Progress | None = None) -> EvalResult:
         path = self.locate(data)
         gold, note, gold_clean, note_clean = _Tally(), _Tally(), _Tally(), _Tally()
+        incomplete = _Tally()  # from-note misses with no value: a required input was not found
         n, note_seconds, notes = 0, 0.0, []
         for position, row in enumerate(read_rows(path)):
             if limit is not None and n >= limit:
@@ -190,6 +197,7 @@ class MedCalcTask(EvalTask):
             note_seconds += time.perf_counter() - started
             note_ok = is_correct(value, row)
             note.add(keys, note_ok)
+            incomplete.add(keys, value is not None)
             if not known_label_error(calc, gold_ok, refused):
                 gold_clean.add(keys, gold_ok)
                 note_clean.add(keys, note_ok)
@@ -201,6 +209,7 @@ class MedCalcTask(EvalTask):
                    **gold_clean.metrics("gold_accuracy_excluding_known_label_errors"),
                    **note_clean.metrics("note_accuracy_excluding_known_label_errors"),
                    **gold.counts("n"), **gold_clean.counts("n_excluding_known_label_errors"),
+                   **note.misses("note_misses"), **incomplete.misses("note_misses_no_value"),
                    "note_ms_per_row": round(1000 * note_seconds / n, 2)}
         model = assistant.model_id("llm") if self.use_llm else "rules"
         return EvalResult(self.name, str(path), n, metrics, model=model, notes=notes)
