@@ -35,9 +35,10 @@ from edge_assist.models.registry import Registry, default_registry
 from edge_assist.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from edge_assist.calculators import CalcResult
+    from edge_assist.calculators import CalcResult, Calculator
     from edge_assist.extract.types import ExtractionResult
     from edge_assist.index import EvidenceIndex
+    from edge_assist.index.types import IngestReport
     from edge_assist.notes import ClinicalNote
     from edge_assist.qa import Answer
     from edge_assist.speech import SpeechPipeline, Transcript
@@ -306,6 +307,121 @@ class Assistant:
         result = fill_from_note(calculators.get(name), note, llm=self.llm if use_llm else None)
         self._remember("calc", {"note": note, "calculator": name, "result": result.as_dict()})
         return result
+
+    def calculators(self) -> list[Calculator]:
+        """Every calculator, for a front end's list."""
+        from edge_assist import calculators
+
+        return calculators.available()
+
+    def calculator(self, name: str) -> Calculator:
+        """One calculator by id or alias (its spec, ``coerce`` and ``evaluate``).
+
+        Raises:
+            InputError: unknown calculator.
+        """
+        from edge_assist import calculators
+
+        return calculators.get(name)
+
+    # -- front-end conveniences: exports, ingest, dictation, model states ---------------------
+    def note_fhir(self, note: ClinicalNote) -> dict[str, Any]:
+        """A draft note as a validated FHIR document Bundle (Composition ``preliminary``, Provenance).
+
+        Raises:
+            OutputValidationError: the Bundle does not validate (a bug).
+        """
+        from edge_assist import __version__
+        from edge_assist.notes.fhir import note_to_fhir
+
+        return note_to_fhir(note, version=__version__)
+
+    def extraction_fhir(self, result: ExtractionResult, note: str) -> dict[str, Any]:
+        """An extraction as a validated FHIR collection Bundle with Provenance to the note."""
+        from edge_assist.extract.fhir import to_fhir
+
+        return to_fhir(result, note)
+
+    def ingest(self, paths: Sequence[str | Path], pack: str = "local",
+               progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Add files or folders to the evidence index (created if missing) under ``pack``.
+
+        Args:
+            paths: files or folders.
+            pack: the evidence pack they belong to.
+            progress: called with (files done, files in all) after each file; raising in it stops.
+
+        Raises:
+            InputError: a named path does not exist.
+        """
+        from edge_assist.index.ingest import add_paths, count_files
+
+        files = [Path(p) for p in paths]
+        total, done = count_files(files), 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
+
+        return add_paths(self.open_index(create=True), files, self.embedder, pack=pack, progress=step)
+
+    def dictate(self, stop: threading.Event, on_partial: Callable[[str], None] | None = None) -> Transcript:
+        """Record from the microphone until ``stop`` is set, with live partial text, then transcribe.
+
+        Args:
+            stop: set it to end the recording.
+            on_partial: called with "" once recording starts, then with the text heard so far.
+
+        Raises:
+            AudioDeviceError: no microphone or no PortAudio (checked before any model loads).
+        """
+        from edge_assist.speech import microphone
+
+        microphone.input_device()
+        pipeline = self.speech_pipeline(commands=True)
+        if on_partial:
+            on_partial("")
+        return microphone.dictate(pipeline, stop, on_partial)  # type: ignore[no-any-return]
+
+    def model_catalog(self, verify: bool = False) -> list[dict[str, Any]]:
+        """Every registered model: id, task, size, state here, and its role in this profile ('' if none).
+
+        Args:
+            verify: re-hash installed files (SHA-256) instead of trusting size and mtime.
+        """
+        from edge_assist.models.store import ModelStore
+
+        store = ModelStore(self.settings.model_store)
+        used = {}
+        for role in ("llm", "embedder", "transcriber"):
+            try:
+                used[self.model_id(role)] = role
+            except EdgeAssistError:
+                continue
+        rows = []
+        for m in self.registry.manifests():
+            state = store.status(m).state
+            if verify and state == "ready":
+                state = store.status(m, verify=True).state
+            rows.append({"id": m.id, "task": m.task, "size": m.size, "state": state,
+                         "role": used.get(m.id, "")})
+        return rows
+
+    def check_history(self) -> None:
+        """Open the history now when it is on, so a missing key shows before the first answer.
+
+        Raises:
+            ConfigError: history is on and no key is available (the hint names the fix).
+        """
+        if not self.settings.history.enabled:
+            return
+        from edge_assist.trust.history import History
+
+        with self._lock:
+            if self._history is None:
+                self._history = History.from_settings(self.settings)
 
     # -- history (off by default) ---------------------------------------------------------
     def _remember(self, kind: str, payload: dict[str, Any]) -> None:

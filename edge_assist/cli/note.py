@@ -16,10 +16,12 @@ from edge_assist.cli._common import State, echo_json, json_option
 @click.option("--writer", type=click.Choice(["extractive", "llm", "hybrid"]), default="extractive",
               show_default=True, help="extractive: rules, no model; llm: the chat model writes each section.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Markdown with [T#] source turns and flags.")
+@click.option("--fhir", "as_fhir", is_flag=True,
+              help="A validated FHIR R4 document Bundle: Composition (preliminary), Provenance, transcript.")
 @json_option
 @click.pass_obj
 def note_command(state: State, source: str, template: str, writer: str, as_markdown: bool,
-                 as_json: bool) -> None:
+                 as_fhir: bool, as_json: bool) -> None:
     """Draft a note from FILE (or '-' for stdin): [doctor]/[patient] turns or a dictation.
 
     The draft is labelled for clinician review; every sentence names its source
@@ -30,7 +32,10 @@ def note_command(state: State, source: str, template: str, writer: str, as_markd
     data = sys.stdin.buffer.read() if source == "-" else _read(source)
     with Assistant(state.settings) as assistant:
         note = assistant.note(data, template=template, writer=writer)
-    if as_json:
+        bundle = assistant.note_fhir(note) if as_fhir else None
+    if bundle is not None:
+        echo_json(bundle)
+    elif as_json:
         echo_json(note.as_dict())
     elif as_markdown:
         click.echo(note.markdown())

@@ -59,6 +59,9 @@ class EdgeAssistApp(App[None]):
     TITLE = "edge-assist"
     SUB_TITLE = "offline clinical assistant"
     CSS_PATH = "app.tcss"
+    # Under 20 rows (a 40x12 split pane) the fixed-height panes shrink (app.tcss `.-short`),
+    # so the nav line, status bar and footer stay on screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         *_nav_bindings(),
         Binding("ctrl+n", "new_patient", "New patient", priority=True),
@@ -71,6 +74,7 @@ class EdgeAssistApp(App[None]):
         if kiosk:
             check_kiosk_config(settings.tui.admin_pin_hash)
         self.settings = settings
+        self.loaded_settings = settings  # what the Settings screen compares against to save
         self.kiosk = kiosk
         if assistant is None:
             from edge_assist.assistant import Assistant
@@ -212,12 +216,23 @@ class EdgeAssistApp(App[None]):
 
     def switch_profile(self, profile: str) -> None:
         """Use another model profile from now on (the old models are freed)."""
+        self.apply_settings(self.settings.model_copy(update={"profile": profile}))
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use ``settings`` from now on: the theme at once, a new profile's models on first use.
+
+        Nothing is written here; saving is the Settings screen's Ctrl+S.
+        """
         from edge_assist.assistant import Assistant
 
-        old = self.assistant
-        self.settings = self.settings.model_copy(update={"profile": profile})
-        self.assistant = Assistant(self.settings, registry=old.registry)
-        self._close_assistant(old)
+        old, self.settings = self.settings, settings
+        self.theme = THEMES[settings.tui.theme]
+        if settings.profile == old.profile:
+            self.assistant.settings = settings  # history on/off is read at each call
+            return
+        previous = self.assistant
+        self.assistant = Assistant(settings, registry=previous.registry)
+        self._close_assistant(previous)
         self.check_models()
 
     @work(thread=True, exit_on_error=False, group="free")

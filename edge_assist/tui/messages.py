@@ -127,3 +127,18 @@ class JobDone(Message):
     """A worker finished something worth one line (an export written)."""
 
     text: str
+
+
+@dataclass
+class SettingsSaved(Message):
+    """The Settings screen's changes were written to ``path``; ``overridden``: env vars that still win."""
+
+    path: Any
+    overridden: list[str]
+
+
+@dataclass
+class HistoryChecked(Message):
+    """History was switched on: ``error`` is None when its key is available, else why not."""
+
+    error: BaseException | None

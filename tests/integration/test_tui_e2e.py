@@ -8,6 +8,7 @@ extract entities. Every wait is bounded; the session is killed at the end.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -24,6 +25,8 @@ from tests.conftest import REAL_STORE
 
 pytestmark = pytest.mark.real_models
 
+TRANSCRIPT = ("[doctor] what brings you in today ?\n[patient] a cough and fever for three days .\n"
+              "[doctor] any chest pain ?\n[patient] no chest pain .")
 NOTE = ("78 year old woman with atrial fibrillation, hypertension and diabetes. "
         "Denies chest pain. Takes metformin 500 mg twice daily.")
 
@@ -86,8 +89,9 @@ def tui(need, tmp_path: Path) -> Iterator[Tmux]:
         session.kill()
 
 
-def test_ask_calculate_from_note_and_extract(tui: Tmux) -> None:
-    """A cited answer (or a plain abstention), CHA2DS2-VASc from a pasted note, findings with assertions."""
+def test_ask_calculate_from_note_and_extract(tui: Tmux, tmp_path: Path) -> None:
+    """A cited answer (or a plain abstention), CHA2DS2-VASc from a pasted note, findings with assertions,
+    and a drafted note exported as a FHIR document Bundle."""
     tui.keys("What is the first-line treatment for an acute gout flare?", literal=True)
     tui.keys("Enter")
     screen = tui.wait_for(r"Answer, every sentence checked|NO ANSWER|no evidence index", 240)
@@ -112,3 +116,19 @@ def test_ask_calculate_from_note_and_extract(tui: Tmux) -> None:
     tui.keys("C-r")
     screen = tui.wait_for(r"chest pain\s+negated", 60)
     assert re.search(r"medication\s+metformin\s+present", screen), screen
+
+    tui.keys("F3")
+    tui.wait_for(r"Transcript \(paste", 20)
+    tui.paste(TRANSCRIPT)
+    tui.keys("C-r")
+    tui.wait_for(r"no flags|\d+ flagged", 60)
+    tui.keys("C-t")
+    tui.wait_for("FHIR R4 document Bundle", 20)
+    out = tmp_path / "note.fhir.json"
+    tui.keys("C-a")
+    tui.keys("C-k")
+    tui.keys(str(out), literal=True)
+    tui.keys("Enter")
+    tui.wait_for("Draft exported", 60)
+    bundle = json.loads(out.read_text())
+    assert bundle["type"] == "document" and bundle["entry"][0]["resource"]["status"] == "preliminary"

@@ -135,3 +135,27 @@ async def test_idle_timeout_wipes_session_and_frees_models(make, kiosk_settings,
         await settle(pilot)
         assert app.get_screen("ask").answer is None and app.get_screen("extract").result is None
         assert app.assistant._models == {}
+
+
+async def test_note_fhir_export_obeys_the_kiosk_folders(make, kiosk_settings, tmp_path) -> None:
+    """The note's FHIR export is refused outside tui.kiosk_folders and written inside them."""
+    app = make(kiosk_settings, kiosk=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        app.screen.query_one("#transcript").text = "[doctor] any fever ?\n[patient] no fever ."
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        path = app.screen.query_one("#export-path")
+        assert path.value == str(tmp_path / "allowed" / "note.fhir.json")
+        path.value = str(tmp_path / "outside.fhir.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "only in the configured folders" in str(app.screen.query_one("#export-error").render())
+        path.value = str(tmp_path / "allowed" / "note.fhir.json")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert not (tmp_path / "outside.fhir.json").exists()
+    assert (tmp_path / "allowed" / "note.fhir.json").read_text().count('"Composition"') == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 from edge_assist.tui.screens.note import sentence_label
@@ -75,3 +76,34 @@ async def test_enter_edits_a_sentence(make) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert item.sentence.text == "Edited by the clinician."
+
+
+async def test_export_fhir_bundle_includes_edits(make, tmp_path) -> None:
+    """Ctrl+T writes a FHIR document Bundle: a preliminary Composition carrying the edited sentence."""
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _drafted(app, pilot)
+        draft = app.screen.query_one("#draft")
+        item = next(i for i in draft.children if getattr(i, "sentence", None) is not None)
+        item.sentence.text = "Edited by the clinician."
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "FHIR" in str(app.screen.query_one(".dialog-title").render())
+        app.screen.query_one("#export-path").value = str(tmp_path / "note.fhir.json")
+        await pilot.press("enter")
+        await settle(pilot)
+    bundle = json.loads((tmp_path / "note.fhir.json").read_text())
+    composition = bundle["entry"][0]["resource"]
+    assert bundle["type"] == "document" and composition["status"] == "preliminary"
+    assert any("Edited by the clinician." in s["text"]["div"] for s in composition["section"])
+    assert any(e["resource"]["resourceType"] == "Provenance" for e in bundle["entry"])
+
+
+async def test_fhir_export_before_a_draft_is_refused_with_a_message(make) -> None:
+    """Ctrl+T with no draft says what to do first and opens no dialog."""
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "ctrl+t")
+        await settle(pilot)
+        assert app.screen.name == "note"
+        assert any("Draft a note first" in n.message for n in app._notifications)

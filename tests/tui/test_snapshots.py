@@ -44,6 +44,16 @@ def keys(*k: str) -> Steps:
     return step
 
 
+def paste(text: str) -> Steps:
+    async def step(pilot: Any) -> None:
+        from textual import events
+
+        pilot.app.post_message(events.Paste(text))
+        await pilot.pause()
+
+    return step
+
+
 def setting(selector: str, attr: str, value: Any) -> Steps:
     async def step(pilot: Any) -> None:
         setattr(pilot.app.screen.query_one(selector), attr, value)
@@ -59,7 +69,8 @@ def test_first_start_without_models(snap_compare) -> None:
 SCREENS = [
     ("ask_answered", [keys(*"first-line therapy for a gout flare?", "enter")]),
     ("ask_abstained", [keys(*"zebra quantum xylophone", "enter")]),
-    ("note_drafted", [keys("f3"), setting("#transcript", "text", TRANSCRIPT), keys("ctrl+r", "down")]),
+    # "down" only after the draft is in (settled between steps): pressed at once it raced the worker
+    ("note_drafted", [keys("f3"), setting("#transcript", "text", TRANSCRIPT), keys("ctrl+r"), keys("down")]),
     ("dictate_no_microphone", [keys("f4", "ctrl+r")]),
     ("calculators_computed", [keys("f5", *"chads-vasc", "enter"), setting("#in-age", "value", "72"),
                               setting("#in-sex", "value", "female"),
@@ -71,6 +82,9 @@ SCREENS = [
     ("evidence_search", [keys("f7", *"gout flare colchicine", "enter")]),
     ("models", [keys("f8")]),
     ("settings", [keys("f9")]),
+    ("settings_unsaved", [keys("f9"), setting("#idle", "value", "120"),
+                          setting("#profile-setting", "value", "tiny")]),
+    ("note_paste_refused", [keys("f3"), paste("[patient] no chest pain .\n" * 40_000)]),
     ("help", [keys("f1")]),
 ]
 
@@ -98,3 +112,17 @@ def test_kiosk_pin_dialog(snap_compare, make, indexed) -> None:
     tui = indexed.settings.tui.model_copy(update={"admin_pin_hash": hash_pin("2468", iterations=1000)})
     app = make(indexed.settings.model_copy(update={"tui": tui}), kiosk=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=_then(keys("ctrl+q")))
+
+
+def test_settings_in_kiosk_mode(snap_compare, make, indexed) -> None:
+    """Kiosk mode: the Settings screen says nothing is saved and locks all but the theme."""
+    tui = indexed.settings.tui.model_copy(update={"admin_pin_hash": hash_pin("2468", iterations=1000)})
+    app = make(indexed.settings.model_copy(update={"tui": tui}), kiosk=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_then(keys("f9")))
+
+
+def test_answer_at_40x12(snap_compare, make, canned) -> None:
+    """The smallest terminal the issue names: an answered question at 40x12."""
+    canned(GOUT)
+    assert snap_compare(make(), terminal_size=(40, 12),
+                        run_before=_then(keys(*"first-line therapy for a gout flare?", "enter")))

@@ -15,7 +15,10 @@ from textual.widgets import Input, Static
 from edge_assist.errors import GenerationCancelled
 from edge_assist.tui.messages import AnswerReady, AssistError, TokenStreamed, WorkCancelled
 from edge_assist.tui.screens.base import EdgeScreen
+from edge_assist.tui.widgets.bounded import BoundedInput
 
+MAX_QUESTION = 2000
+"""The question limit the QA pipeline enforces (a longer paste is refused with a message)."""
 PLACEHOLDER = "Ask a clinical question · Enter asks · Esc cancels"
 ABSTAIN_BANNER = ("NO ANSWER: the local evidence does not support one. "
                   "Closest passages below; judge them yourself.")
@@ -49,7 +52,7 @@ class AskScreen(EdgeScreen):
         self.draft = ""
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="question", max_length=2000)
+        yield BoundedInput(placeholder=PLACEHOLDER, id="question", max_length=MAX_QUESTION)
         yield Static("", id="answer-state")
         with VerticalScroll(id="answer-box"):
             yield Static("", id="answer")

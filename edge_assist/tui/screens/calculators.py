@@ -25,14 +25,9 @@ from textual.widgets.option_list import Option
 from edge_assist.errors import EdgeAssistError
 from edge_assist.tui.messages import CalcFilled
 from edge_assist.tui.screens.base import EdgeScreen
+from edge_assist.tui.widgets.bounded import BoundedInput
 from edge_assist.tui.widgets.dialogs import NoteDialog
 from edge_assist.tui.widgets.highlight import highlight_spans
-
-
-def _calculators() -> list[Any]:
-    from edge_assist import calculators
-
-    return calculators.available()
 
 
 def hint_for(spec: Any) -> str:
@@ -107,7 +102,7 @@ class CalculatorsScreen(EdgeScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="calc-panes"):
             with Vertical(id="calc-left"):
-                yield Input(placeholder="search calculators", id="calc-search")
+                yield BoundedInput(placeholder="search calculators", id="calc-search", max_length=200)
                 yield OptionList(id="calc-list")
             with VerticalScroll(id="calc-form"):
                 yield Static("Pick a calculator on the left.", id="calc-title")
@@ -125,7 +120,7 @@ class CalculatorsScreen(EdgeScreen):
     def fill_list(self, query: str) -> None:
         """Show calculators whose id, name, alias or category contains the query."""
         q = query.lower().strip()
-        options = [Option(c.spec.name, id=c.id) for c in _calculators()
+        options = [Option(c.spec.name, id=c.id) for c in self.assistant.calculators()
                    if not q or q in " ".join((c.id, c.spec.name, c.spec.category,
                                               *c.spec.aliases)).lower()]
         listing = self.query_one("#calc-list", OptionList)
@@ -144,9 +139,7 @@ class CalculatorsScreen(EdgeScreen):
 
     async def select(self, calc_id: str) -> None:
         """Show the form of calculator ``calc_id``."""
-        from edge_assist import calculators
-
-        calc = self.calculator = calculators.get(calc_id)
+        calc = self.calculator = self.assistant.calculator(calc_id)
         self.result = None
         spec = calc.spec
         self.query_one("#calc-title", Static).update(

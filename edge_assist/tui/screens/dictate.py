@@ -20,6 +20,8 @@ from textual.widgets import Input, Static
 from edge_assist.errors import EdgeAssistError
 from edge_assist.tui.messages import AssistError, PartialTranscript, TranscriptReady, WorkCancelled
 from edge_assist.tui.screens.base import EdgeScreen
+from edge_assist.tui.widgets.bounded import BoundedInput
+from edge_assist.tui.widgets.dialogs import PATH_LIMIT
 
 IDLE = "Ctrl+R starts recording; Ctrl+R again stops and transcribes. Esc discards."
 
@@ -42,7 +44,8 @@ class DictateScreen(EdgeScreen):
         with VerticalScroll(id="dictation-box") as box:
             box.border_title = "Transcript"
             yield Static("", id="dictation")
-        yield Input(placeholder="…or transcribe an audio file: type its path, Enter", id="audio-file")
+        yield BoundedInput(placeholder="…or transcribe an audio file: type its path, Enter", id="audio-file",
+                           max_length=PATH_LIMIT)
 
     @property
     def recording(self) -> bool:
@@ -60,14 +63,10 @@ class DictateScreen(EdgeScreen):
         assistant = self.assistant
 
         def job(cancel: threading.Event) -> TranscriptReady:
-            from edge_assist.speech.microphone import dictate, input_device
-
-            input_device()  # no microphone: a clear error before anything else
-            pipeline = assistant.speech_pipeline(commands=True)
             threading.Thread(target=lambda: (cancel.wait(), stop.set()), daemon=True).start()
-            self.post_message(PartialTranscript(""))
-            return TranscriptReady(dictate(pipeline, stop,
-                                           lambda text: self.post_message(PartialTranscript(text))))
+            # No microphone: Assistant.dictate raises before any model loads.
+            return TranscriptReady(assistant.dictate(
+                stop, lambda text: self.post_message(PartialTranscript(text))))
 
         self.query_one("#mic-state", Static).update("Opening the microphone…")
         self.run_job(job, "Recording")

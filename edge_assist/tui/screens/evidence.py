@@ -15,6 +15,8 @@ from textual.widgets import Input, ProgressBar, Static
 from edge_assist.errors import EdgeAssistError, GenerationCancelled
 from edge_assist.tui.messages import IndexStats, IngestDone, IngestProgress, SearchDone
 from edge_assist.tui.screens.base import EdgeScreen
+from edge_assist.tui.widgets.bounded import BoundedInput
+from edge_assist.tui.widgets.dialogs import PATH_LIMIT
 
 PACK = "local"
 
@@ -59,12 +61,12 @@ class EvidenceScreen(EdgeScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Reading the index…", id="index-stats")
         with Horizontal(id="ingest-row"):
-            yield Input(placeholder=f"add a file or folder to pack '{PACK}': path, Enter",
-                        id="ingest-path")
+            yield BoundedInput(placeholder=f"add a file or folder to pack '{PACK}': path, Enter",
+                               id="ingest-path", max_length=PATH_LIMIT)
             bar = ProgressBar(id="ingest-progress", show_eta=False)
             bar.display = False
             yield bar
-        yield Input(placeholder="search the evidence, Enter", id="search")
+        yield BoundedInput(placeholder="search the evidence, Enter", id="search", max_length=2000)
         with VerticalScroll(id="hits-box"):
             yield Static("", id="hits")
 
@@ -97,19 +99,12 @@ class EvidenceScreen(EdgeScreen):
         assistant = self.assistant
 
         def job(cancel: threading.Event) -> IngestDone:
-            from edge_assist.index.ingest import add_paths, count_files
-
-            total, done = count_files([path]), 0
-
-            def progress(n: int) -> None:
-                nonlocal done
+            def progress(done: int, total: int) -> None:
                 if cancel.is_set():
                     raise GenerationCancelled("ingest cancelled (files so far are kept)")
-                done += n
                 self.post_message(IngestProgress(done, total))
 
-            index = assistant.open_index(create=True)
-            return IngestDone(add_paths(index, [path], assistant.embedder, pack=PACK, progress=progress))
+            return IngestDone(assistant.ingest([path], PACK, progress))
 
         bar = self.query_one("#ingest-progress", ProgressBar)
         bar.update(total=None, progress=0)

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static, TextArea
 
 from edge_assist.tui.messages import ExtractReady, JobDone
 from edge_assist.tui.screens.base import EdgeScreen
+from edge_assist.tui.widgets.bounded import BoundedTextArea
 from edge_assist.tui.widgets.dialogs import ExportDialog, write_export
 from edge_assist.tui.widgets.highlight import ASSERTION_STYLES, highlight_spans
 
@@ -57,7 +58,8 @@ class ExtractScreen(EdgeScreen):
     NAME = "extract"
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
                 Binding("ctrl+r", "extract", "Extract", priority=True),
-                Binding("ctrl+o", "export", "Export FHIR", priority=True)]
+                Binding("ctrl+o", "export", "Export FHIR", priority=True),
+                Binding("ctrl+t", "export", "Export FHIR", show=False, priority=True)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,8 +68,8 @@ class ExtractScreen(EdgeScreen):
         self.rows: list[tuple[str, Any]] = []
 
     def compose_body(self) -> ComposeResult:
-        area = TextArea(id="note", soft_wrap=True,
-                        placeholder="Paste a note; Ctrl+R extracts problems, medications, vitals…")
+        area = BoundedTextArea(id="note", fix="For a longer note use `edge-assist extract FILE`.",
+                               placeholder="Paste a note; Ctrl+R extracts problems, medications, vitals…")
         area.border_title = "Note"
         yield area
         table: DataTable[Any] = DataTable(id="entities", cursor_type="row", zebra_stripes=True)
@@ -134,11 +136,11 @@ class ExtractScreen(EdgeScreen):
     def _write(self, path: Path | None, result: Any, note: str) -> None:
         if path is None:
             return
+        assistant = self.assistant
 
         def job(cancel: threading.Event) -> JobDone:
-            from edge_assist.extract.fhir import to_fhir  # validation models load in ~1 s
-
-            write_export(path, json.dumps(to_fhir(result, note), indent=2))
+            # the FHIR validation models load in about 1 s: here, in the worker
+            write_export(path, json.dumps(assistant.extraction_fhir(result, note), indent=2))
             return JobDone(f"FHIR Bundle written to {path}")
 
         self.run_job(job, "Writing FHIR Bundle")

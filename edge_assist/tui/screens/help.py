@@ -15,9 +15,9 @@ KEYS = (
     ("Ctrl+R", "run this screen's action: ask, draft, record/stop, compute, extract, verify"),
     ("Esc", "cancel the running job (generation stops at the next token)"),
     ("Ctrl+N", "New patient: clear every screen and drop every result"),
-    ("Ctrl+O / Ctrl+J", "export: note Markdown / JSON; Extract: FHIR Bundle"),
+    ("Ctrl+O / J / T", "Note: export Markdown / JSON / FHIR · Extract: FHIR (O or T)"),
     ("Ctrl+F", "Calculators: fill the form from a pasted note"),
-    ("Ctrl+S", "Dictate: send the transcript to Note"),
+    ("Ctrl+S", "Dictate: send the transcript to Note · Settings: save"),
     ("Enter", "Note: edit the highlighted sentence"),
     ("Ctrl+Q", "quit (kiosk: needs the admin PIN)"),
 )

@@ -6,7 +6,6 @@ TUI itself never downloads anything.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select, Static
 
-from edge_assist.errors import EdgeAssistError
 from edge_assist.tui.messages import CatalogChecked
 from edge_assist.tui.screens.base import EdgeScreen
 
@@ -30,36 +28,9 @@ STATE_STYLES = {"ready": "bold green", "missing": "bold red", "corrupt": "bold r
 
 def profile_model_rows(assistant: Assistant) -> list[tuple[str, str, str]]:
     """(role, model id, state) for the profile's chat, embedding and speech models."""
-    from edge_assist.models.store import ModelStore
-
-    store = ModelStore(assistant.settings.model_store)
-    rows = []
-    for role in ("llm", "embedder", "transcriber"):
-        try:
-            manifest = assistant.registry.get(assistant.model_id(role))
-            rows.append((role, manifest.id, store.status(manifest).state))
-        except EdgeAssistError:
-            rows.append((role, "?", "unknown"))
-    return rows
-
-
-def catalog_rows(assistant: Assistant, verify: bool) -> list[dict[str, Any]]:
-    """Every model in the registry with its state (``verify``: re-hash the files)."""
-    from edge_assist.models.store import ModelStore
-
-    store = ModelStore(assistant.settings.model_store)
-    used = {}
-    for role in ("llm", "embedder", "transcriber"):
-        with contextlib.suppress(EdgeAssistError):
-            used[assistant.model_id(role)] = role
-    rows = []
-    for m in assistant.registry.manifests():
-        state = store.status(m).state
-        if verify and state == "ready":
-            state = store.status(m, verify=True).state
-        rows.append({"id": m.id, "task": m.task, "size": m.size, "state": state,
-                     "role": used.get(m.id, "")})
-    return rows
+    by_role = {r["role"]: r for r in assistant.model_catalog() if r["role"]}
+    return [(role, by_role[role]["id"], by_role[role]["state"]) if role in by_role else (role, "?", "unknown")
+            for role in ("llm", "embedder", "transcriber")]
 
 
 def _size(n: int) -> str:
@@ -90,6 +61,14 @@ class ModelsScreen(EdgeScreen):
     def on_mount(self) -> None:
         self.check(verify=False)
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        select = self.query_one("#profile", Select)
+        if select.value != self.edge_app.settings.profile:  # changed on the Settings screen
+            with self.prevent(Select.Changed):
+                select.value = self.edge_app.settings.profile
+            self.check(verify=False)
+
     def action_verify(self) -> None:
         """Re-hash every installed model's files (SHA-256)."""
         self.check(verify=True)
@@ -99,7 +78,7 @@ class ModelsScreen(EdgeScreen):
         assistant = self.assistant
 
         def job(cancel: threading.Event) -> CatalogChecked:
-            return CatalogChecked(catalog_rows(assistant, verify), verify)
+            return CatalogChecked(assistant.model_catalog(verify), verify)
 
         self.run_job(job, "Verifying SHA-256" if verify else "Reading the model store")
 

@@ -3,7 +3,10 @@
 Flagged sentences (a number, dose or drug not in the transcript, a negated
 finding the note affirms) are marked ⚠ with the reason; highlighting a
 sentence highlights the turns it came from. The draft can be edited in place
-(Enter on a sentence) and exported as Markdown or JSON.
+(Enter on a sentence) and exported as Markdown, JSON or a FHIR document
+Bundle (a Composition marked preliminary, with a Provenance pointing at the
+numbered transcript turns); edits are in every export. Exports go through
+the kiosk folder fence like every other file the TUI writes.
 """
 
 from __future__ import annotations
@@ -23,9 +26,15 @@ from textual.widgets import Label, ListItem, ListView, Static, TextArea
 
 from edge_assist.tui.messages import JobDone, NoteReady
 from edge_assist.tui.screens.base import EdgeScreen
+from edge_assist.tui.widgets.bounded import BoundedTextArea
 from edge_assist.tui.widgets.dialogs import EditDialog, ExportDialog, write_export
 
 TRANSCRIPT_HINT = "[doctor] what brings you in ?\n[patient] chest pain since this morning ."
+
+
+EXPORTS = {"md": ("Markdown", "note.md"), "json": ("JSON", "note.json"),
+           "fhir": ("a FHIR R4 document Bundle", "note.fhir.json")}
+"""Export format → (what the dialog calls it, default file name)."""
 
 
 class SentenceItem(ListItem):
@@ -52,8 +61,9 @@ class NoteScreen(EdgeScreen):
     NAME = "note"
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
                 Binding("ctrl+r", "draft", "Draft note", priority=True),
-                Binding("ctrl+o", "export('md')", "Export MD", priority=True),
-                Binding("ctrl+j", "export('json')", "Export JSON", priority=True)]
+                Binding("ctrl+o", "export('md')", "Markdown", priority=True),
+                Binding("ctrl+j", "export('json')", "JSON", priority=True),
+                Binding("ctrl+t", "export('fhir')", "FHIR", priority=True)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,7 +72,8 @@ class NoteScreen(EdgeScreen):
         self.selected_turns: set[int] = set()
 
     def compose_body(self) -> ComposeResult:
-        area = TextArea(id="transcript", soft_wrap=True, placeholder=Content(TRANSCRIPT_HINT))
+        area = BoundedTextArea(id="transcript", placeholder=Content(TRANSCRIPT_HINT),
+                               fix="For a longer transcript use `edge-assist note FILE`.")
         area.border_title = "Transcript (paste; Ctrl+R drafts)"
         yield area
         with Horizontal(id="note-panes"):
@@ -148,21 +159,26 @@ class NoteScreen(EdgeScreen):
         self.query_one("#turns", Static).update(text)
 
     def action_export(self, fmt: str) -> None:
-        """Export the draft as Markdown or JSON to a file the user names."""
+        """Export the draft as Markdown, JSON or a FHIR Bundle to a file the user names."""
         if self.note is None:
             self.notify("Draft a note first", severity="warning")
             return
         note = self.note
-        dialog = ExportDialog(f"Export the draft as {fmt.upper()} to:", f"note.{fmt}",
-                              self.edge_app.fence)
+        title, name = EXPORTS[fmt]
+        dialog = ExportDialog(f"Export the draft as {title} to:", name, self.edge_app.fence)
         self.app.push_screen(dialog, lambda path: self._write(path, note, fmt))
 
     def _write(self, path: Path | None, note: Any, fmt: str) -> None:
         if path is None:
             return
 
+        assistant = self.assistant
+
         def job(cancel: threading.Event) -> JobDone:
-            body = note.markdown() if fmt == "md" else json.dumps(note.as_dict(), indent=2)
+            if fmt == "fhir":  # validated with fhir.resources (about 1 s to load): here, off the UI
+                body = json.dumps(assistant.note_fhir(note), indent=2)
+            else:
+                body = note.markdown() if fmt == "md" else json.dumps(note.as_dict(), indent=2)
             write_export(path, body)
             return JobDone(f"Draft exported to {path}")
 

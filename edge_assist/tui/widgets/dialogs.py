@@ -13,6 +13,10 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from edge_assist.errors import EdgeAssistError
 from edge_assist.tui.kiosk import FileFence
+from edge_assist.tui.widgets.bounded import BoundedInput, BoundedTextArea
+
+PATH_LIMIT = 4096
+"""Longest path a path box takes (Linux PATH_MAX)."""
 
 
 def write_export(path: Path, body: str) -> None:
@@ -43,7 +47,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(str(self.default), id="export-path")
+            yield BoundedInput(str(self.default), id="export-path", max_length=PATH_LIMIT)
             yield Static("Enter writes the file · Esc cancels", id="export-error", classes="hint")
 
     @on(Input.Submitted, "#export-path")
@@ -66,7 +70,8 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label("Paste the note · Ctrl+R reads the inputs · Esc cancels",
                         classes="dialog-title")
-            yield TextArea(id="note-text")
+            yield BoundedTextArea(id="note-text",
+                                  fix="For a longer note use `edge-assist calc from-note NAME < FILE`.")
 
     def action_submit(self) -> None:
         """Return the pasted note."""
@@ -124,7 +129,7 @@ class EditDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Edit the sentence · Enter keeps it · Esc cancels", classes="dialog-title")
-            yield Input(self.text, id="edit-text")
+            yield BoundedInput(self.text, id="edit-text", max_length=5000)
 
     @on(Input.Submitted, "#edit-text")
     def submit(self, event: Input.Submitted) -> None:
