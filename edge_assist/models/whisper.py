@@ -2,6 +2,9 @@
 
 ``local_files_only`` and a directory path mean faster-whisper never asks a hub;
 the tokenizer comes from the model directory (every catalog entry ships one).
+Decoding options beyond the :class:`~edge_assist.models.base.Transcriber`
+interface (beam size, temperature fallback, VAD parameters ...) pass through
+by name; only the ones in ``DECODE_OPTIONS`` are accepted.
 """
 
 from __future__ import annotations
@@ -15,6 +18,15 @@ from edge_assist.models.base import Segment, Transcriber, Word
 from edge_assist.models.hardware import physical_cores
 from edge_assist.models.manifest import ModelManifest
 from edge_assist.settings import Settings
+
+# faster-whisper ``transcribe`` arguments a caller may set; others are fixed here.
+DECODE_OPTIONS = frozenset({
+    "beam_size", "best_of", "patience", "temperature", "condition_on_previous_text",
+    "without_timestamps", "vad_parameters", "chunk_length", "no_speech_threshold",
+    "log_prob_threshold", "compression_ratio_threshold", "repetition_penalty",
+    "no_repeat_ngram_size", "hallucination_silence_threshold", "suppress_blank",
+})  # fmt: skip
+DEFAULT_BEAM = 5
 
 
 class WhisperTranscriber(Transcriber):
@@ -45,11 +57,24 @@ class WhisperTranscriber(Transcriber):
         hotwords: str | None = None,
         word_timestamps: bool = False,
         vad_filter: bool = True,
+        **options: Any,
     ) -> Iterator[Segment]:
-        """Yield segments of ``audio`` as they are decoded."""
+        """Yield segments of ``audio`` as they are decoded.
+
+        Args:
+            options: faster-whisper decoding options named in ``DECODE_OPTIONS``.
+
+        Raises:
+            InputError: missing file, not audio.
+            ValueError: an option faster-whisper does not take here.
+        """
         path = Path(audio)
         if not path.is_file():
             raise InputError(f"audio file {path} does not exist", "check the path")
+        unknown = set(options) - DECODE_OPTIONS
+        if unknown:
+            raise ValueError(f"unknown decoding option(s): {', '.join(sorted(unknown))}")
+        options.setdefault("beam_size", DEFAULT_BEAM)
         try:
             segments, _info = self._model.transcribe(
                 str(path),
@@ -58,7 +83,7 @@ class WhisperTranscriber(Transcriber):
                 hotwords=hotwords,
                 word_timestamps=word_timestamps,
                 vad_filter=vad_filter,
-                beam_size=5,
+                **options,
             )
         except Exception as exc:  # PyAV raises InvalidDataError and friends
             raise InputError(

@@ -7,8 +7,8 @@ commands ("new paragraph", "period") lay out dictation.
 
 Examples:
     >>> from edge_assist.speech import SpeechPipeline, render     # doctest: +SKIP
-    >>> transcript = SpeechPipeline(transcriber).transcribe(Path("visit.m4a"))
-    >>> print(render(transcript, "srt"))
+    >>> transcript = SpeechPipeline(transcriber).transcribe(Path("visit.m4a"))  # doctest: +SKIP
+    >>> print(render(transcript, "srt"))                                      # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from __future__ import annotations
 from edge_assist.speech.commands import apply_commands
 from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
 from edge_assist.speech.formats import Format, render
-from edge_assist.speech.pipeline import SpeechOptions, SpeechPipeline
+from edge_assist.speech.pipeline import DecodeOptions, SpeechOptions, SpeechPipeline
 from edge_assist.speech.types import Correction, TimedWord, Transcript, TranscriptSegment
 from edge_assist.speech.vocabulary import ClinicalVocabulary, build_vocabulary, load_lexicon
 
 __all__ = [
-    "ClinicalVocabulary", "Correction", "CorrectionOptions", "DrugCorrector", "Format",
+    "ClinicalVocabulary", "Correction", "CorrectionOptions", "DecodeOptions", "DrugCorrector", "Format",
     "SpeechOptions", "SpeechPipeline", "TimedWord", "Transcript", "TranscriptSegment",
     "apply_commands", "build_vocabulary", "load_lexicon", "render",
 ]

@@ -9,6 +9,12 @@ pass a confidence bar, and a clearly better second candidate must not exist.
 A run is only a candidate where the model itself gave a reason to doubt it:
 a word that is not common English, or one the model was unsure of. So a
 confidently heard "liquids" stays "liquids" however close Eliquis sounds.
+
+Two more checks keep ordinary words from becoming drugs. Targets are the
+common-drug list and the drugs patients are prescribed (those with a
+MedlinePlus page), not the lexicon's chemical classes and rarities. And the
+bar is higher where nothing near the run says "medication": no number, dose,
+unit, frequency or prescribing verb within a few words (``data/drug_context.txt``).
 Every change is returned as a :class:`~edge_assist.speech.types.Correction`,
 so the user sees what was changed and can undo it.
 """
@@ -23,9 +29,13 @@ from rapidfuzz import fuzz, process
 
 from edge_assist.speech.phonetic import sound_key
 from edge_assist.speech.types import Correction, TimedWord
-from edge_assist.speech.vocabulary import DrugLexicon
+from edge_assist.speech.vocabulary import DrugLexicon, read_list
 
 _CORE = re.compile(r"^(\W*)([A-Za-z][A-Za-z\-']*)(\W*)$")
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "half",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,9 @@ class CorrectionOptions:
         rare_penalty: added to the bar for names outside the common-drug list; the
             lexicon holds thousands of rarely prescribed names that ordinary words resemble.
         english_penalty: added to the bar where every word of the run is common English.
+        no_context_penalty: added to the bar where no dose, unit, frequency or prescribing
+            word is within ``context_window`` words of the run.
+        context_window: how many words either side are searched for that context.
         margin: how far the best name must lead a different second one.
         max_words: the longest run of words merged into one drug name.
         min_chars: shortest run (letters) worth correcting; short words collide.
@@ -46,6 +59,8 @@ class CorrectionOptions:
     min_score: float = 0.84
     rare_penalty: float = 0.06
     english_penalty: float = 0.06
+    no_context_penalty: float = 0.06
+    context_window: int = 4
     margin: float = 0.02
     max_words: int = 4
     min_chars: int = 5
@@ -80,12 +95,14 @@ class DrugCorrector:
         self.english = english
         self.options = options or CorrectionOptions()
         self._common = frozenset(lexicon.common)
+        self._cues = frozenset(read_list("drug_context.txt"))
         self._by_length: dict[int, list[str]] = defaultdict(list)
         self._keys: dict[str, list[str]] = defaultdict(list)
         for name in lexicon.names:
             # Short English words in the lexicon ("caps", "hops") would attract false fixes;
             # with no English guard at all, only the common drugs are safe targets.
-            if name not in self._common and (not english or (len(name) < 6 and name in english)):
+            if name not in self._common and (not english or (len(name) < 6 and name in english)
+                                             or (lexicon.prescribed and name not in lexicon.prescribed)):
                 continue
             self._by_length[len(name)].append(name)
             self._keys[sound_key(name)].append(name)
@@ -101,9 +118,10 @@ class DrugCorrector:
         """Return ``words`` with near-miss drug names replaced, and the corrections made."""
         out: list[TimedWord] = []
         corrections: list[Correction] = []
+        cues = [self._is_cue(w.text) for w in words]
         i = 0
         while i < len(words):
-            best, length = self._best_run(words, i)
+            best, length = self._best_run(words, i, cues)
             if best is None:
                 out.append(words[i])
                 i += 1
@@ -122,7 +140,16 @@ class DrugCorrector:
             i += length
         return out, corrections
 
-    def _best_run(self, words: list[TimedWord], i: int) -> tuple[_Match | None, int]:
+    def _is_cue(self, text: str) -> bool:
+        core = re.sub(r"[^\w]", "", text.lower())
+        return core in self._cues or core in _NUMBER_WORDS or any(ch.isdigit() for ch in core)
+
+    def _has_context(self, cues: list[bool], i: int, j: int) -> bool:
+        """A cue word within the window before word ``i`` or after word ``j`` (the run excluded)."""
+        w = self.options.context_window
+        return any(cues[max(0, i - w):i]) or any(cues[j + 1:j + 1 + w])
+
+    def _best_run(self, words: list[TimedWord], i: int, cues: list[bool]) -> tuple[_Match | None, int]:
         best: _Match | None = None
         length = 0
         cores: list[str] = []
@@ -140,17 +167,18 @@ class DrugCorrector:
             doubted = doubted or not all_english or words[j].probability < self.options.unsure_below
             if not doubted or len("".join(cores)) < self.options.min_chars + (j > i):
                 continue
-            match = self.match("".join(cores), all_english)
+            match = self.match("".join(cores), all_english, self._has_context(cues, i, j))
             if match and (best is None or match.score > best.score):
                 best, length = match, j - i + 1
         return best, length
 
-    def match(self, text: str, english: bool = False) -> _Match | None:
+    def match(self, text: str, english: bool = False, context: bool = True) -> _Match | None:
         """The lexicon name closest to ``text`` if it passes the bar, else None.
 
         Args:
             text: letters of one or more heard words, joined.
             english: every heard word was common English (raises the bar).
+            context: a dose, unit or prescribing word is near (else the bar is raised).
         """
         if text in self.lexicon.names:
             return _Match(text, 1.0, "spelling")
@@ -162,22 +190,23 @@ class DrugCorrector:
         # Ranked by how far each name clears its own bar, so a common drug beats a
         # rare one that is a hair closer in spelling.
         scored = sorted((self._score(text, key, name) for name in candidates),
-                        key=lambda m: m.score - self._bar(m.name, english), reverse=True)
+                        key=lambda m: m.score - self._bar(m.name, english, context), reverse=True)
         if not scored:
             return None
         top = scored[0]
-        lead = top.score - self._bar(top.name, english)
+        lead = top.score - self._bar(top.name, english, context)
         if lead < 0:
             return None
         rival = next((m for m in scored[1:]
                       if self.lexicon.display(m.name) != self.lexicon.display(top.name)), None)
-        if rival and lead - (rival.score - self._bar(rival.name, english)) < self.options.margin:
+        if rival and lead - (rival.score - self._bar(rival.name, english, context)) < self.options.margin:
             return None
         return top
 
-    def _bar(self, name: str, english: bool) -> float:
+    def _bar(self, name: str, english: bool, context: bool = True) -> float:
         bar = self.options.min_score
         bar += 0.0 if name in self._common else self.options.rare_penalty
+        bar += 0.0 if context else self.options.no_context_penalty
         return bar + (self.options.english_penalty if english else 0.0)
 
     def _spelling_candidates(self, text: str) -> list[str]:

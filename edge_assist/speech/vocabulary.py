@@ -4,7 +4,10 @@ Three sources make the vocabulary, all shipped or installed, none fetched:
 
 * the drug lexicon of the ``drug-named-entity-recognition`` package (about
   28,000 one-word generic and brand names from DrugBank, MeSH and MedlinePlus),
-  read from its data file with :mod:`importlib.resources`; correction targets;
+  read from its data file with :mod:`importlib.resources`. The 8,000 names of
+  drugs with a MedlinePlus page (those patients are prescribed) and the common
+  list are correction targets; the rest (chemical classes, reagents, rarities
+  such as "hemoglobins" or "depressin") are only recognised when spelt right;
 * ``data/common_drugs.txt`` and ``data/clinical_terms.txt`` (frequently
   prescribed drugs; note, guideline and calculator terms), plus the calculator
   names of :mod:`edge_assist.calculators` and the user's own words
@@ -38,10 +41,17 @@ STYLE = "Clinical dictation with drug names and doses."
 
 @dataclass(frozen=True)
 class DrugLexicon:
-    """One-word drug names: lower-case name -> display form (brands capitalised)."""
+    """One-word drug names: lower-case name -> display form (brands capitalised).
+
+    Attributes:
+        names: every name.
+        common: frequently prescribed names, most common first.
+        prescribed: names of drugs with a MedlinePlus page; empty means "all names".
+    """
 
     names: dict[str, str]
     common: tuple[str, ...]
+    prescribed: frozenset[str] = frozenset()
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.names
@@ -143,13 +153,16 @@ def load_lexicon() -> DrugLexicon:
         raise ConfigError(f"cannot read the drug lexicon ({type(exc).__name__})",
                           "pip install drug-named-entity-recognition") from None
     brands = data.get("drug_variant_to_variant_data", {})
+    canonical = data.get("drug_canonical_to_data", {})
     names = {v: (v.capitalize() if brands.get(v, {}).get("is_brand") else v)
              for v in data["drug_variant_to_canonical"] if _WORD.fullmatch(v)}
+    prescribed = {v for v in names if any(canonical.get(c, {}).get("medline_plus_id")
+                                          for c in data["drug_variant_to_canonical"][v])}
     common = read_list("common_drugs.txt")
     for drug in common:
         if " " not in drug:
             names[drug.lower()] = drug
-    return DrugLexicon(names, tuple(d.lower() for d in common))
+    return DrugLexicon(names, tuple(d.lower() for d in common), frozenset(prescribed))
 
 
 def english_words(tokenizer_json: Path | None) -> frozenset[str]:

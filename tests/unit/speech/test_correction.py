@@ -86,3 +86,32 @@ def test_installed_lexicon_has_drugs() -> None:
     lexicon = load_lexicon()
     assert len(lexicon.names) > 10_000
     assert "metformin" in lexicon and lexicon.display("lasix") == "Lasix"
+
+
+@pytest.fixture(scope="module")
+def tiered() -> DrugCorrector:
+    """A lexicon with the three tiers: common, prescribed (MedlinePlus) and the rest."""
+    names = {n: n for n in ("lisinopril", "oxaprozin", "hemoglobins", "peroxides")}
+    names.update({"lasix": "Lasix", "daypro": "Daypro"})
+    lexicon = DrugLexicon(names, ("lisinopril", "lasix"), frozenset({"oxaprozin", "daypro"}))
+    return DrugCorrector(lexicon, frozenset({"he", "said", "takes", "the", "was", "low"}))
+
+
+def test_dose_nearby_lowers_the_bar(tiered: DrugCorrector) -> None:
+    """The same near miss is corrected beside a dose or a prescribing verb, not in passing."""
+    assert tiered.correct_text("he takes lasics 40 mg", probability=0.5)[0] == "he takes Lasix 40 mg"
+    assert tiered.correct_text("he said lasics yesterday", probability=0.5)[1] == []
+
+
+def test_only_prescribed_drugs_are_targets(tiered: DrugCorrector) -> None:
+    """A MedlinePlus drug is a target; the lexicon's chemical classes are not."""
+    assert tiered.correct_text("daypra 600 mg daily", probability=0.5)[0] == "Daypro 600 mg daily"
+    text, corrections = tiered.correct_text("the hemoglobin was low, 9 mg", probability=0.4)
+    assert "hemoglobins" not in text and corrections == []
+
+
+def test_installed_lexicon_marks_prescribed_drugs() -> None:
+    """Names of drugs with a MedlinePlus page are the prescribed tier; reagents are not."""
+    lexicon = load_lexicon()
+    assert {"norvasc", "metformin", "levaquin"} <= lexicon.prescribed
+    assert "hemoglobins" not in lexicon.prescribed and 5_000 < len(lexicon.prescribed) < len(lexicon.names)

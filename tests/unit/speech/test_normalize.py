@@ -34,3 +34,26 @@ def test_tags_dropped_parentheses_kept() -> None:
 def test_spoken_form_reads_units() -> None:
     """Synthesis reads mg and p.r.n. as a clinician would say them."""
     assert spoken_form("5mg p.r.n.") == "5 milligrams as needed"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Seen on the 21st.", "seen on the twenty-first"),
+    ("at 3 p.m.", "at three PM"),
+    ("Metformin b.i.d.", "metformin BID"),
+    ("Dr. Smith", "doctor smith"),
+    ("Um, the oedema, uh, improved", "the edema improved"),
+    ("2+ pitting edema", "two plus pitting edema"),
+    ("BP 120/80 mmHg", "bp 120 80 millimeters of mercury"),
+    ("She cannot", "she can't"),
+    ("38.5°", "thirty eight point five degrees"),
+])
+def test_whisper_style_equivalences(a: str, b: str) -> None:
+    """Ordinals, dotted abbreviations, titles, fillers, symbols and spellings compare equal."""
+    assert normalize(a) == normalize(b)
+
+
+def test_words_that_differ_still_differ() -> None:
+    """Normalising never merges different drugs or doses."""
+    assert normalize("lisinopril 20 mg") != normalize("lisinopril 40 mg")
+    assert normalize("Lasix") != normalize("Losec")
+    assert normalize("a second opinion") == "a 2nd opinion"  # both sides the same way
