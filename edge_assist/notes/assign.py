@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from edge_assist.notes.rewrite import split_sentences
+from edge_assist.notes.rewrite import clauses, split_sentences
 from edge_assist.notes.types import Speaker, Turn
 
 _NEGATIVE = re.compile(r"^(?:(?:uh|um|oh|well|so|hmm)\s*,?\s*)*(?:no|nope|nah|not really|none|never|negative|"
@@ -95,7 +95,7 @@ def units_of(turns: list[Turn]) -> list[Unit]:
     units = []
     commands = cues().commands
     for turn in turns:
-        for sentence in split_sentences(turn.text):
+        for sentence in (c for s in split_sentences(turn.text) for c in clauses(s)):
             sentence = _TAG_QUESTION.sub(".", sentence)
             if not commands.match(sentence):
                 units.append(Unit(sentence, [turn.index], turn.speaker, order=len(units)))
@@ -133,8 +133,64 @@ def assign(turns: list[Turn], wanted: set[str] | None = None) -> Assignment:
             result.units.setdefault("history", []).append(Unit(unit.text, unit.turns, unit.speaker,
                                                                "history", order=unit.order))
     _keep_one_complaint(result)
+    if (wanted is None or "complaint" in wanted) and not result.units.get("complaint"):
+        _complaint_fallback(result, units)
+    if (wanted is None or {"history", "complaint"} <= wanted) and result.units.get("complaint"):
+        _add_opener(result)
     _add_bookends(result, units, plan)
     return result
+
+
+_BODY = ("knee|ankle|shoulder|elbow|wrist|hand|hip|back|neck|foot|feet|toe|finger|thumb|arm|leg|chest|"
+         "abdominal|stomach|belly|head|ear|eye|throat|jaw|kidney|joint|flank|pelvic|calf|thigh|heel|"
+         "skin|scalp|lung|bladder|tooth|sinus|groin|rib|spine|muscle")
+_SYMPTOM = re.compile(
+    rf"\b(?:(?:left|right|bilateral|lower|upper|low)\s+){{0,2}}(?:{_BODY})\s+(?:pain|ache|swelling|injury|"
+    r"ulcer|rash|twitch|infections?|fracture|sprain|numbness|stones?|problems?)\b"
+    r"|\b(?:headaches?|sore throat|shortness of breath|difficulty (?:swallowing|urinating|breathing))\b",
+    re.IGNORECASE)
+
+
+_ASKS_OR_DENIES = re.compile(r"\?\s*$|^(?:(?:so|and|okay|now|um|uh)\s+)*(?:do|does|did|have|has|are|is|any|"
+                             r"how|what|when|where|can|could|were|was)\b|\b(?:no|not|denies|denied|without|never|"
+                             r"n't|negative for)\b", re.IGNORECASE)
+"""A sentence that asks about or denies a symptom does not make it the complaint."""
+
+
+def _complaint_fallback(result: Assignment, units: list[Unit]) -> None:
+    """No "here for ..." sentence: the symptom phrase stated most often in the history is the complaint.
+
+    Only statements count (questions and denials never do: "any chest pain?" /
+    "no" must not become the complaint); ``right knee pain`` stated five times
+    outranks ``back pain`` stated once. The unit cites the first turn that
+    names it. Nothing is added when no statement names a symptom phrase.
+    """
+    history = [u for u in units[: max(len(units) // 2, 1)] if not _ASKS_OR_DENIES.search(u.text)]
+    counts: dict[str, int] = {}
+    first: dict[str, Unit] = {}
+    for unit in history:
+        for match in _SYMPTOM.finditer(unit.text):
+            phrase = " ".join(match.group().lower().split())
+            counts[phrase] = counts.get(phrase, 0) + 1
+            first.setdefault(phrase, unit)
+    if not counts:
+        return
+    # A phrase also scores the mentions of its shorter forms ("knee pain" counts for "left knee pain").
+    best = max(counts, key=lambda p: (sum(c for q, c in counts.items() if q in p), len(p)))
+    source = first[best]
+    result.units["complaint"] = [Unit(best, source.turns, source.speaker, "complaint", order=source.order)]
+
+
+def _add_opener(result: Assignment) -> None:
+    """The history opens, as the ACI note does, with why the patient came (cited to the complaint's turn)."""
+    from edge_assist.notes.extractive import complaint_phrase
+
+    complaint = result.units["complaint"][0]
+    phrase = complaint_phrase(complaint)
+    if phrase:
+        result.units.setdefault("history", []).insert(
+            0, Unit(f"The patient presents for evaluation of {phrase[0].lower() + phrase[1:]}.",
+                    complaint.turns, "dictation", "opener", order=-1))
 
 
 _INTRO = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old\b", re.IGNORECASE)

@@ -35,7 +35,7 @@ _CHATTER = re.compile(r"\b(?:how are you|nice to meet|thank you|thanks|good morn
                       r"go over (?:some of )?(?:your|his|her|the) (?:results|exam)|"
                       r"look at (?:some of )?(?:your|his|her) results)\b",
                       re.IGNORECASE)
-_PINNED = ("intro", "agreement")
+_PINNED = ("intro", "agreement", "opener")
 """Unit kinds a section always keeps, whatever the word budget: the ACI note's opening line and closing."""
 _COMPLAINT_CUT = re.compile(r"\b(?:who|which|that|because|but|since|and i|so)\b|[,.?!;]", re.IGNORECASE)
 
@@ -112,19 +112,22 @@ def _terse(text: str, kind: str) -> str:
     return text
 
 
-def _complaint(units: list[Unit], max_words: int) -> list[NoteSentence]:
-    if not units:
-        return []
-    unit = units[0]
+def complaint_phrase(unit: Unit, max_words: int = 12) -> str:
+    """What the patient came for, from a complaint unit: "here today for back pain, ..." -> "back pain"."""
     match = cues().classes["complaint"].search(unit.text)
     rest = unit.text[match.end():] if match else unit.text
     rest = _COMPLAINT_CUT.split(clean(rest))[0]
-    rest = re.sub(r"^(?:(?:of|for|a|an|the|her|his|their|your|my|evaluation of|some)\s+)+", "", rest.strip(),
-                  flags=re.IGNORECASE)
-    words = rest.split()[:max_words]
-    if not words:
+    rest = re.sub(r"^(?:(?:of|for|a|an|the|her|his|their|your|my|evaluation of|some|is|are|with)\s+)+", "",
+                  rest.strip(), flags=re.IGNORECASE)
+    rest = re.sub(r"\s+(?:today|and|or|with|to|of|the|a)$", "", rest, flags=re.IGNORECASE)
+    return " ".join(rest.split()[:max_words])
+
+
+def _complaint(units: list[Unit], max_words: int) -> list[NoteSentence]:
+    if not units:
         return []
-    return [NoteSentence(sentence_case(" ".join(words)), list(unit.turns))]
+    phrase = complaint_phrase(units[0], max_words)
+    return [NoteSentence(sentence_case(phrase), list(units[0].turns))] if phrase else []
 
 
 def _informativeness(text: str) -> float:

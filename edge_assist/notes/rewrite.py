@@ -23,6 +23,9 @@ _CUT_WORD = re.compile(r"\b\w+-\s*(?=,|\s)")
 _SPACE_PUNCT = re.compile(r"\s+([,.?!;:%])")
 _CONTRACTION = re.compile(r"\b(\w+) (n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_NUMERAL = (r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+            r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)")
+_DECIMAL = re.compile(rf"\b({_NUMERAL}) \. ({_NUMERAL})\b", re.IGNORECASE)
 _VERB_S = frozenset((  # noqa: SIM905 - a word list reads best as words
     "take feel get go think need want know use work try like notice see say eat drink sleep walk run "
     "smoke live wake hurt continue check keep start stop"
@@ -69,16 +72,47 @@ def spoken_numbers(text: str) -> str:
     from edge_assist.notes.safety import words_to_digits
 
     text = words_to_digits(text)
-    text = re.sub(r"\b(\d+) out of (\d+)\b", r"\1/\2", text)
+    text = re.sub(r"\b(\d+) (?:out of|over) (\d+)\b", r"\1/\2", text)
     text = re.sub(r"\b(\d+) plus\b", r"\1+", text)
     text = re.sub(r"\b(\d+) (?:milligrams?)\b", r"\1 mg", text)
     return re.sub(r"\b(\d+) percent\b", r"\1%", text)
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a turn (ACI-Bench spaces its punctuation: ``pain . no``)."""
+    """Sentences of a turn (ACI-Bench spaces its punctuation: ``pain . no``).
+
+    A spaced dot between two numbers is a decimal point ("ninety eight . two"), not a sentence end.
+    """
+    text = _DECIMAL.sub(r"\1 point \2", text)
     text = _SPACE_PUNCT.sub(r"\1", text)
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+_BOUNDARY = re.compile(r"\s+(?=(?:so|okay|ok|alright|all right|now|and then|and so|but|um|uh|anyway|also|"
+                       r"because|which|and i|and we|and you|and it|and that|and she|and he|i think|i want|"
+                       r"i would|i'm going|i am going|let's|we'll|we will|"
+                       r"on (?:your|his|her) [a-z]+ exam)\b)",
+                       re.IGNORECASE)
+
+
+def clauses(sentence: str, max_words: int = 15, min_words: int = 6) -> list[str]:
+    """A run-on spoken sentence cut into clauses at discourse markers ("so", "okay", "and then").
+
+    Unpunctuated speech (ACI-Bench's ``aci`` part) comes as turns of hundreds
+    of words with no full stop; each piece here is a unit the note can keep or
+    drop on its own. Sentences of at most ``max_words`` words, and pieces that
+    would be shorter than ``min_words``, are left whole. Only the cut moves:
+    every word stays, in order.
+    """
+    if len(sentence.split()) <= max_words:
+        return [sentence]
+    pieces: list[str] = []
+    for piece in _BOUNDARY.split(sentence):
+        if pieces and (len(piece.split()) < min_words or len(pieces[-1].split()) < min_words):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def clean(text: str) -> str:

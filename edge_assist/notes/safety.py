@@ -33,6 +33,11 @@ _ONES = {w: i for i, w in enumerate((  # noqa: SIM905
 _TENS = {w: 10 * (i + 2) for i, w in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split())}  # noqa: SIM905
 _NUMBER_WORD = "|".join([*_ONES, *_TENS, "hundred", "thousand"])
+_AFFIRMING = frozenset(("present", "historical"))
+"""ConText labels that assert the patient has (or had) the finding."""
+_RATIO = re.compile(r"\b(\d+) (?:over|out of) (\d+)\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\s*(?:in the (?:morning|evening|afternoon)|at night|tonight|a\.?m\b|p\.?m\b|o'clock)")
+_POINT = re.compile(r"\b(\d+) (?:point|\.) (\d+)\b")
 _NUMBER_WORDS = re.compile(rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORD}))*\b", re.IGNORECASE)
 
 
@@ -48,24 +53,52 @@ class TranscriptFacts:
 
 
 def words_to_digits(text: str) -> str:
-    """Spelled-out numbers as digits: "forty five mg" -> "45 mg" (0-999,999)."""
-    def convert(match: re.Match[str]) -> str:
-        total = current = 0
-        for word in re.split(r"[\s-]+", match.group().lower()):
-            if word == "and":
-                continue
-            if word in _ONES:
-                current += _ONES[word]
-            elif word in _TENS:
-                current += _TENS[word]
-            elif word == "hundred":
-                current = max(current, 1) * 100
-            elif word == "thousand":
-                total += max(current, 1) * 1000
-                current = 0
-        return str(total + current)
+    """Spelled-out numbers as digits, read the way clinicians say them.
 
-    return _NUMBER_WORDS.sub(convert, text)
+    "forty five mg" -> "45 mg"; "one twenty two over seventy" -> "122 over 70"
+    (a leading one or two before a tens word is hundreds, as in pressures and
+    glucose); "eight thirty in the morning" -> "8:30 in the morning"; "ninety
+    eight point six" -> "98.6"; other runs that do not compose ("two two")
+    stay separate numbers, never summed into a value nobody said.
+    """
+    def convert(match: re.Match[str]) -> str:
+        groups = _number_groups(re.split(r"[\s-]+", match.group().lower()))
+        after = text[match.end():match.end() + 16].lower()
+        if len(groups) == 2 and 1 <= groups[0] <= 12 and 10 <= groups[1] <= 59 and _CLOCK.match(after):
+            return f"{groups[0]}:{groups[1]:02d}"
+        if len(groups) == 2 and groups[0] in (1, 2) and 20 <= groups[1] <= 99 and not _CLOCK.match(after):
+            return str(groups[0] * 100 + groups[1])
+        return " ".join(str(g) for g in groups)
+
+    text = _NUMBER_WORDS.sub(convert, text)
+    return _POINT.sub(r"\1.\2", text)
+
+
+def _number_groups(words: list[str]) -> list[int]:
+    """Number words split into the values they compose: [one, twenty, two] -> [1, 22]."""
+    groups: list[int] = []
+    total = current = 0
+    last = ""  # the kind of the previous word: "ones", "teens", "tens", "scale"
+    for word in words:
+        if word == "and":
+            continue
+        value = _ONES.get(word, _TENS.get(word))
+        kind = "tens" if word in _TENS else ("teens" if value is not None and value >= 10 else "ones")
+        if word in ("hundred", "thousand"):
+            if word == "hundred":
+                current = max(current, 1) * 100
+            else:
+                total, current = total + max(current, 1) * 1000, 0
+            last = "scale"
+            continue
+        composes = last == "" or last == "scale" or (last == "tens" and kind == "ones" and current % 10 == 0)
+        if not composes:
+            groups.append(total + current)
+            total = current = 0
+        current += value or 0
+        last = kind
+    groups.append(total + current)
+    return groups
 
 
 def _norm_number(value: str) -> str:
@@ -91,6 +124,8 @@ def transcript_facts(turns: list[Turn]) -> TranscriptFacts:
     """Read the transcript once: numbers, doses, and which findings are negated or affirmed."""
     text = "\n\n".join(t.text for t in turns)
     digits = words_to_digits(text)
+    # "122 over 70" / "3 out of 6" are written 122/70 and 3/6 in a note: both forms are supported.
+    digits += "\n\n" + _RATIO.sub(r"\1/\2", digits)
     facts = TranscriptFacts(digits.lower(), numbers_in(digits), doses_in(digits))
     _assertions(turns, facts)
     return facts
@@ -110,7 +145,7 @@ def _assertions(turns: list[Turn], facts: TranscriptFacts) -> None:
                 facts.affirmed.add(name)
             elif label == "negated":
                 facts.negated.add(name)
-            elif label == "present" and not is_question:
+            elif label in _AFFIRMING and not is_question:
                 facts.affirmed.add(name)
 
 
@@ -154,7 +189,8 @@ def _fact_flags(text: str, facts: TranscriptFacts, extract) -> list[SafetyFlag]:
             flags.append(SafetyFlag("unsupported_drug", f"{med.text} is not in the transcript"))
     for problem in result.problems:
         name = (problem.normalized or problem.text).lower()
-        if problem.assertion.label == "present" and name in facts.negated and name not in facts.affirmed:
+        # A past finding affirms it too ("history of diabetes" after "no" to "do you have diabetes?").
+        if problem.assertion.label in _AFFIRMING and name in facts.negated and name not in facts.affirmed:
             flags.append(SafetyFlag("contradicts_negation",
                                     f"'{problem.text}' is negated in the transcript but affirmed here"))
     return flags

@@ -86,6 +86,9 @@ def parse(text: str | bytes) -> Transcript:
     cleaned, markers = _MARKER.subn(" ", text)
     cleaned, stamps = _TIMESTAMP.subn(" ", cleaned)
     turns = _tagged_turns(cleaned)
+    if not turns and any(_speaker(m) is not None for m in _TAG.finditer(cleaned)):
+        raise InputError("the transcript has speaker tags but no words after them",
+                         "give the conversation text after each [doctor]/[patient] tag")
     transcript = Transcript(turns or _dictation_turns(cleaned), markers, stamps)
     if not transcript.turns:
         raise InputError("the transcript has no words once markers are removed",

@@ -65,3 +65,20 @@ def test_note_missing_file_is_a_usage_error() -> None:
     """A file that does not exist is reported by the CLI, not a traceback."""
     result = CliRunner().invoke(cli, ["note", "/no/such/file.txt"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_note_other_language_is_exit_7_saying_english_only() -> None:
+    """A Spanish transcript is a one-line error naming the language limit, no traceback."""
+    spanish = ("[doctor] ¿desde cuándo tiene dolor en la rodilla?\n"
+               "[patient] desde hace tres semanas, me duele mucho al subir escaleras.\n")
+    result = CliRunner().invoke(cli, ["note", "-"], input=spanish)
+    assert result.exit_code == 7 and "English" in result.output and "Traceback" not in result.output
+
+
+def test_note_asr_markers_are_reported_in_the_json_warnings() -> None:
+    """Timestamps and <UNSURE>/[inaudible] markers leave the note and are listed as input warnings."""
+    marked = "[00:00:01] [doctor] any <UNSURE>fever</UNSURE> ?\n[patient] no [inaudible] .\n"
+    result = CliRunner().invoke(cli, ["note", "-", "--json"], input=marked)
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("ASR marker" in w for w in warnings) and any("timestamp" in w for w in warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edge_assist.notes.assign import assign
+from edge_assist.notes.assign import assign, units_of
 from edge_assist.notes.transcript import parse
 
 ENCOUNTER = (Path(__file__).parents[2] / "data" / "notes" / "encounter.txt").read_text("utf-8")
@@ -69,3 +69,31 @@ def test_no_assent_no_agreement_line() -> None:
                   "[doctor] i want to order an x-ray of the knee .")
     result = assign(parse(transcript).turns)
     assert all(u.kind != "agreement" for u in result.units.get("plan", []))
+
+
+def test_without_a_reason_sentence_the_most_stated_symptom_is_the_complaint() -> None:
+    """No "here for ...": the symptom phrase stated most often becomes the complaint, citing its turn."""
+    result = assign(parse("[doctor] hi there how are you\n[patient] my left knee pain started last week\n"
+                          "[doctor] okay\n[patient] the left knee pain is worse on stairs\n"
+                          "[patient] i also have some back pain").turns)
+    unit = result.units["complaint"][0]
+    assert unit.text == "left knee pain" and unit.turns == [1]
+    assert result.units["history"][0].text == "The patient presents for evaluation of left knee pain."
+
+
+def test_a_denied_or_asked_symptom_never_becomes_the_complaint() -> None:
+    """'any chest pain?' / 'no' must not turn into "presents for evaluation of chest pain"."""
+    result = assign(parse("[doctor] any chest pain ?\n[patient] no .\n[doctor] do you have back pain\n"
+                          "[patient] no i do not have back pain").turns)
+    assert "complaint" not in result.units
+    assert all("evaluation" not in u.text for u in result.units.get("history", []))
+
+
+def test_run_on_speech_is_cut_into_clause_units_on_the_same_turn() -> None:
+    """A 60-word unpunctuated turn becomes several units, every word kept, all citing that turn."""
+    turn = ("so it started about a week ago when i was lifting boxes at work and then it got worse "
+            "over the weekend okay and now it hurts when i bend over or when i sit for a long time "
+            "but i have been taking ibuprofen which helps a little and i have been using ice too")
+    units = units_of(parse(f"[patient] {turn}").turns)
+    assert len(units) > 1 and all(u.turns == [0] for u in units)
+    assert " ".join(u.text for u in units).split() == turn.split()
