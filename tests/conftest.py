@@ -69,9 +69,11 @@ def assistant(fake_env: tuple[Registry, Settings]) -> Iterator[object]:
 
     registry, settings = fake_env
     FakeChatModel.replies.clear()
+    FakeChatModel.scores.clear()
     with Assistant(settings, registry) as a:
         yield a
     FakeChatModel.replies.clear()
+    FakeChatModel.scores.clear()
 
 
 @pytest.fixture

@@ -4,16 +4,20 @@ Reads the upstream ``pqal_dev.json``/``test_set.json`` unchanged: a JSON object
 keyed by PMID with ``QUESTION``, ``CONTEXTS`` (the abstract's sections, minus
 its conclusion) and ``final_decision``. This is the reasoning-required setting
 (human single annotator 0.78): ``LONG_ANSWER`` is the abstract's own
-conclusion and is never shown to the model. The reply is forced through a JSON
-schema whose first field is a one-sentence conclusion and whose second is the
-yes/no/maybe enum, so every reply is scoreable and the label follows from what
-the model just said the results show (a short "reason, then answer" step; on
-the 1.5B model the bare label over-used "maybe").
+conclusion and is never shown to the model.
+
+The label is not parsed from generated text: the product's yes/no decider
+(:mod:`edge_assist.qa.verdict`, the one ``ask`` uses on yes/no questions)
+scores the three labels from the model's next-token probabilities and applies
+the model's fitted calibration. Fitting used dev rows ``[0, fit_rows)``, so the
+metrics are reported for those rows, for the rows after them (held out) and
+overall, calibrated and uncalibrated, so over-fitting shows.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,23 +25,12 @@ from typing import Any
 from edge_assist.assistant import Assistant
 from edge_assist.errors import EdgeAssistError, ExitCode, InputError
 from edge_assist.eval import EvalResult, EvalTask, Progress, register
-from edge_assist.models.base import GenerationOptions, Message
+from edge_assist.models.base import Message
+from edge_assist.qa import verdict
 
-LABELS = ("yes", "no", "maybe")
-SCHEMA = {"type": "object",
-          "properties": {"conclusion": {"type": "string", "maxLength": 240},
-                         "answer": {"type": "string", "enum": list(LABELS)}},
-          "required": ["conclusion", "answer"]}
-SYSTEM = ("You are a biomedical researcher. Read the abstract, write in one sentence the conclusion "
-          "its results support, then answer the research question with yes, no or maybe according "
-          "to that conclusion. Say maybe only when the results are mixed or inconclusive. Reply with "
-          'JSON {"conclusion": "...", "answer": "yes" | "no" | "maybe"}.')
-MAX_TOKENS = 90  # the one-sentence conclusion (at most 240 characters) and the label
-DIRECT_SCHEMA = {"type": "object", "properties": {"answer": {"type": "string", "enum": list(LABELS)}},
-                 "required": ["answer"]}
-DIRECT_SYSTEM = ("You are a biomedical researcher. Read the abstract and answer the research question "
-                 "with yes, no or maybe, judging only from the results it reports. Say maybe only when "
-                 'the results are mixed or inconclusive. Reply with JSON {"answer": "yes" | "no" | "maybe"}.')
+LABELS = verdict.LABELS
+SYSTEM = ("You are a biomedical researcher. Answer the research question from the abstract, judging "
+          "only from the results it reports. Say maybe only when the results are mixed or inconclusive.")
 
 
 def read_items(path: Path) -> Iterator[dict[str, Any]]:
@@ -83,57 +76,81 @@ def prompt_for(item: dict[str, Any], system: str = SYSTEM) -> list[Message]:
 class PubMedQATask(EvalTask):
     """Accuracy on PubMedQA with the abstract (majority class 'yes' is 0.55 on the dev rows).
 
-    ``pubmedqa`` asks for a one-sentence conclusion before the label; ``pubmedqa-direct`` asks
-    for the label alone. Measured on the dev file's first items: with the conclusion the 1.5B
-    model did better (0.8 against 0.5 on 10 items) and the 0.5B model worse (0.40 on 20 items,
-    where 0.55 was reported for the label alone), so both are kept, to choose per profile.
+    ``pubmedqa`` decides as the product does (the model's calibration chooses direct or
+    reason-first); ``pubmedqa-direct`` and ``pubmedqa-reason`` force one way, to compare.
     """
 
     name = "pubmedqa"
-    description = "PubMedQA yes/no/maybe accuracy from the abstract, conclusion first (PQA-L JSON)"
+    description = "PubMedQA yes/no/maybe accuracy from the abstract, label log-probabilities (PQA-L JSON)"
     data_file = "pqal_dev.json"
-    reason = True
+    reason: bool | None = None  # None: as the model's calibration says
 
     def run(self, data: Path, assistant: Assistant, limit: int | None,
             progress: Progress | None = None) -> EvalResult:
         path = self.locate(data)
-        counts = {"n": 0, "correct": 0, "invalid": 0} | {label: 0 for label in LABELS}
-        for item in read_items(path):
-            if limit is not None and counts["n"] >= limit:
+        llm = assistant.llm
+        fitted = verdict.calibration_for(llm.id)
+        reason = fitted.reason if self.reason is None else self.reason
+        cal = verdict.Calibration(reason, fitted.direct_bias, fitted.reason_bias, fitted.fit_rows)
+        rows: list[tuple[int, str, str | None, str | None]] = []  # row, gold, calibrated, raw
+        for row, item in enumerate(read_items(path)):
+            if limit is not None and row >= limit:
                 break
-            self._score(assistant, item, counts)
+            rows.append((row, item["answer"], *self._decide(llm, item, cal)))
             if progress:
                 progress(1)
-        n = counts["n"]
-        if n == 0:
+        if not rows:
             raise InputError(f"{path.name} has no items")
-        metrics = {"accuracy": round(counts["correct"] / n, 4),
-                   "invalid_rate": round(counts["invalid"] / n, 4)}
-        metrics |= {f"predicted_{label}": round(counts[label] / n, 4) for label in LABELS}
-        return EvalResult(self.name, str(path), n, metrics, model=assistant.model_id("llm"))
+        notes = [f"{'reason first' if reason else 'direct'}; calibration "
+                 + (f"fitted on rows 0-{cal.fit_rows - 1}, later rows held out" if cal.fit_rows else "none")]
+        return EvalResult(self.name, str(path), len(rows), _metrics(rows, cal.fit_rows), model=llm.id,
+                          notes=notes)
 
-    def _score(self, assistant: Assistant, item: dict[str, Any], counts: dict[str, int]) -> None:
-        counts["n"] += 1
-        messages = prompt_for(item, SYSTEM if self.reason else DIRECT_SYSTEM)
-        schema, tokens = (SCHEMA, MAX_TOKENS) if self.reason else (DIRECT_SCHEMA, 12)
+    @staticmethod
+    def _decide(llm: Any, item: dict[str, Any], cal: verdict.Calibration) -> tuple[str | None, str | None]:
+        """(calibrated label, uncalibrated label), or (None, None) when the model failed on the item."""
         try:
-            reply = assistant.llm.generate_json(messages, schema, GenerationOptions(max_tokens=tokens))
+            decided = verdict.decide(llm, prompt_for(item), calibration=cal)
         except EdgeAssistError as exc:
             if exc.exit_code == ExitCode.INTERRUPTED:
                 raise
-            counts["invalid"] += 1
-            return
-        counts[reply["answer"]] += 1
-        counts["correct"] += reply["answer"] == item["answer"]
+            return None, None
+        raw = {label: math.log(max(p, 1e-12)) for label, p in decided.probabilities.items()}
+        return decided.label, verdict.choose(raw)
+
+
+def _metrics(rows: list[tuple[int, str, str | None, str | None]], fit_rows: int) -> dict[str, float]:
+    """Accuracy overall, on the fitting rows and on the held-out rows; prediction shares; invalid rate."""
+    def accuracy(subset: list[tuple[int, str, str | None, str | None]], column: int) -> float:
+        return round(sum(r[column] == r[1] for r in subset) / len(subset), 4) if subset else 0.0
+
+    fit = [r for r in rows if r[0] < fit_rows]
+    held = [r for r in rows if r[0] >= fit_rows]
+    n = len(rows)
+    metrics = {"accuracy": accuracy(rows, 2), "accuracy_uncalibrated": accuracy(rows, 3),
+               "accuracy_fit_rows": accuracy(fit, 2), "accuracy_held_out": accuracy(held, 2),
+               "accuracy_held_out_uncalibrated": accuracy(held, 3), "held_out_n": len(held),
+               "invalid_rate": round(sum(r[2] is None for r in rows) / n, 4)}
+    shares = {f"predicted_{label}": round(sum(r[2] == label for r in rows) / n, 4) for label in LABELS}
+    return metrics | shares
 
 
 class PubMedQADirectTask(PubMedQATask):
-    """PubMedQA asking for the label alone (better on the 0.5B model; see :class:`PubMedQATask`)."""
+    """PubMedQA with the label scored right after the abstract and question."""
 
     name = "pubmedqa-direct"
-    description = "PubMedQA yes/no/maybe accuracy from the abstract, label only (PQA-L JSON)"
+    description = "PubMedQA accuracy, label scored directly after the abstract (PQA-L JSON)"
     reason = False
+
+
+class PubMedQAReasonTask(PubMedQATask):
+    """PubMedQA with the label scored after the model's one-sentence reading of the results."""
+
+    name = "pubmedqa-reason"
+    description = "PubMedQA accuracy, label scored after a one-sentence reading of the results (PQA-L JSON)"
+    reason = True
 
 
 register(PubMedQATask())
 register(PubMedQADirectTask())
+register(PubMedQAReasonTask())

@@ -43,6 +43,8 @@ class GenerationOptions:
         temperature: 0 means greedy decoding.
         stop: strings that end generation (not included in the output).
         json_schema: constrain output to JSON matching this schema (grammar-enforced).
+        grammar: constrain output to this GBNF grammar instead (ignored with ``json_schema``;
+            backends without grammars ignore it).
         cancel: set this event from another thread to stop generation.
     """
 
@@ -51,6 +53,7 @@ class GenerationOptions:
     top_p: float = 1.0
     stop: list[str] = field(default_factory=list)
     json_schema: dict[str, Any] | None = None
+    grammar: str | None = None
     cancel: threading.Event | None = None
     seed: int | None = None
 
@@ -127,7 +130,7 @@ class ChatModel(BaseModel):
                 "pick a chat model (edge-assist models list) or use complete()",
             )
         opts = options or GenerationOptions()
-        return self._cancellable(self._stream(_as_messages(messages), None, opts), opts)
+        return self._cancellable(self._serialised(self._stream(_as_messages(messages), None, opts)), opts)
 
     def chat(self, messages: Sequence[Message] | str, options: GenerationOptions | None = None) -> str:
         """The whole reply to ``messages`` as one string."""
@@ -138,7 +141,7 @@ class ChatModel(BaseModel):
     ) -> Iterator[str]:
         """Stream the continuation of raw text ``prompt`` (base and chat models)."""
         opts = options or GenerationOptions()
-        return self._cancellable(self._stream(None, prompt, opts), opts)
+        return self._cancellable(self._serialised(self._stream(None, prompt, opts)), opts)
 
     def complete(self, prompt: str, options: GenerationOptions | None = None) -> str:
         """Continue ``prompt`` as raw text (works for base and chat models)."""
@@ -166,6 +169,41 @@ class ChatModel(BaseModel):
     def count_tokens(self, text: str) -> int:
         """Approximate token count (backends override with their tokenizer)."""
         return max(1, len(text) // 4)
+
+    def choice_logprobs(self, messages: Sequence[Message] | str, choices: Sequence[str]) -> list[float]:
+        """Log-probability of each choice as the first token of the reply to ``messages``.
+
+        Scoring a closed set of answers ("yes", "no", "maybe") this way reads the model's
+        whole belief instead of one greedy sample, so the caller can calibrate it. Each
+        choice is scored by its first token (choices should differ in their first token).
+
+        Raises:
+            ModelTaskError: this backend cannot score tokens.
+        """
+        with _generation_lock(self):
+            return self._choice_logprobs(_as_messages(messages), choices)
+
+    def _choice_logprobs(self, messages: list[Message], choices: Sequence[str]) -> list[float]:
+        """Backends that can read next-token log-probabilities override this."""
+        raise ModelTaskError(f"model {self.id} cannot score answer choices",
+                             "use a llama.cpp (GGUF) chat model")
+
+    def _serialised(self, pieces: Iterator[str]) -> Iterator[str]:
+        """Run one generation at a time on this model, whichever thread asks.
+
+        A native runtime holds one context (KV cache, sampler, batch): two threads
+        decoding into it at once corrupt each other's output or crash. The lock is
+        taken at the first piece and released when the generation ends or its
+        iterator is closed, so every backend, fakes included, gets the guarantee
+        (tests/unit/test_load.py drives one model from 8 threads and checks it).
+        """
+        with _generation_lock(self):
+            try:
+                yield from pieces
+            finally:
+                close = getattr(pieces, "close", None)
+                if close:
+                    close()
 
     @staticmethod
     def _cancellable(pieces: Iterator[str], options: GenerationOptions) -> Iterator[str]:
@@ -230,6 +268,18 @@ class Transcriber(BaseModel):
     def transcribe_text(self, audio: Path, **kwargs: Any) -> str:
         """The whole transcript as one string."""
         return " ".join(s.text.strip() for s in self.transcribe(audio, **kwargs)).strip()
+
+
+_LOCK_CREATION = threading.Lock()
+
+
+def _generation_lock(model: ChatModel) -> threading.Lock:
+    """The model's own generation lock, created on first use (backends need not call super)."""
+    lock: threading.Lock | None = model.__dict__.get("_generation_lock")
+    if lock is None:
+        with _LOCK_CREATION:
+            lock = model.__dict__.setdefault("_generation_lock", threading.Lock())
+    return lock
 
 
 def _as_messages(messages: Sequence[Message] | str) -> list[Message]:

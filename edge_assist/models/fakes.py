@@ -38,9 +38,11 @@ class FakeChatModel(ChatModel):
 
     With a JSON schema and no canned reply it returns the schema's minimal
     valid instance, so callers' JSON paths can be tested without a model.
+    ``choice_logprobs`` returns queued scores (:meth:`enqueue_scores`), else a tie.
     """
 
     replies: deque[str] = deque()
+    scores: deque[dict[str, float]] = deque()
 
     def __init__(self, manifest: ModelManifest) -> None:
         self.manifest = manifest
@@ -50,6 +52,19 @@ class FakeChatModel(ChatModel):
     def enqueue(cls, *replies: str) -> None:
         """Queue replies for the next calls (shared by every FakeChatModel)."""
         cls.replies.extend(replies)
+
+    @classmethod
+    def enqueue_scores(cls, *scores: dict[str, float]) -> None:
+        """Queue log-probabilities for the next ``choice_logprobs`` calls (a missing choice scores -20)."""
+        cls.scores.extend(scores)
+
+    def _choice_logprobs(self, messages: list[Message], choices: Sequence[str]) -> list[float]:
+        """The queued scores, else the same log-probability for every choice."""
+        self.calls.append((list(messages), None, GenerationOptions(max_tokens=1)))
+        if self.scores:
+            queued = self.scores.popleft()
+            return [queued.get(c, -20.0) for c in choices]
+        return [-math.log(len(choices))] * len(choices)
 
     def _stream(
         self, messages: Sequence[Message] | None, prompt: str | None, options: GenerationOptions

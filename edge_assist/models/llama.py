@@ -9,12 +9,11 @@ default is half the logical ones). JSON output goes through our fixed grammar
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from edge_assist.errors import ContextTooLongError, ModelLoadError
+from edge_assist.errors import ContextTooLongError, ModelLoadError, ModelTaskError
 from edge_assist.logs import get_logger
 from edge_assist.models.base import ChatModel, GenerationOptions, Message
 from edge_assist.models.hardware import physical_cores
@@ -49,7 +48,6 @@ class LlamaChatModel(ChatModel):
             ) from None
         self.manifest = manifest
         self.settings = settings
-        self._lock = threading.Lock()  # one llama context serves one generation at a time
         try:
             self._llm: Any = Llama(model_path=str(path), **llama_kwargs(manifest, settings))
         except (ValueError, RuntimeError, OSError) as exc:
@@ -78,22 +76,72 @@ class LlamaChatModel(ChatModel):
         texts = [m.content for m in messages] if messages is not None else [prompt or ""]
         self._check_fits(texts, options.max_tokens)
         kwargs = self._sampling(options)
-        with self._lock:
-            if options.seed is not None:
-                self._llm.set_seed(options.seed)
-            if messages is not None:
-                chunks = self._llm.create_chat_completion(
-                    messages=[m.as_dict() for m in messages], stream=True, **kwargs
-                )
-                for chunk in chunks:
-                    piece = chunk["choices"][0]["delta"].get("content")
-                    if piece:
-                        yield piece
-            else:
-                for chunk in self._llm.create_completion(prompt=prompt, stream=True, **kwargs):
-                    piece = chunk["choices"][0]["text"]
-                    if piece:
-                        yield piece
+        # No lock here: ChatModel runs one generation at a time per model (base._serialised).
+        if options.seed is not None:
+            self._llm.set_seed(options.seed)
+        if messages is not None:
+            chunks = self._llm.create_chat_completion(
+                messages=[m.as_dict() for m in messages], stream=True, **kwargs
+            )
+            for chunk in chunks:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
+        else:
+            for chunk in self._llm.create_completion(prompt=prompt, stream=True, **kwargs):
+                piece = chunk["choices"][0]["text"]
+                if piece:
+                    yield piece
+
+    def _choice_logprobs(self, messages: list[Message], choices: Sequence[str]) -> list[float]:
+        """Log-probability of each choice's first token after the chat-templated ``messages``.
+
+        One forward pass over the prompt, reading the last position's logits (no
+        ``logits_all``, which would cost n_ctx x vocabulary floats). The longest prefix
+        already in the KV cache is reused, so scoring a follow-up turn after a
+        generation on the same messages only evaluates the new tokens.
+        """
+        import numpy as np
+
+        self._check_fits([m.content for m in messages], 1)
+        prompt = self._chat_prompt(messages)
+        tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+        firsts = [self._llm.tokenize(c.encode("utf-8"), add_bos=False, special=False)[0] for c in choices]
+        self._eval_reusing_prefix(tokens)  # the caller holds the generation lock (base.choice_logprobs)
+        logits = np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),))
+        logits = logits.astype(np.float64)
+        top = logits.max()
+        log_norm = top + np.log(np.exp(logits - top).sum())
+        return [float(logits[t] - log_norm) for t in firsts]
+
+    def _chat_prompt(self, messages: Sequence[Message]) -> str:
+        """The prompt text llama.cpp's chat completion would build from the GGUF chat template."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelTaskError(f"model {self.id} has no chat template", "pick a chat model")
+        model = self._llm._model
+        eos, bos = self._llm.token_eos(), self._llm.token_bos()
+        formatter = Jinja2ChatFormatter(template=template,
+                                        eos_token=model.token_get_text(eos) if eos != -1 else "",
+                                        bos_token=model.token_get_text(bos) if bos != -1 else "")
+        return formatter(messages=[m.as_dict() for m in messages]).prompt
+
+    def _eval_reusing_prefix(self, tokens: list[int]) -> None:
+        """Evaluate ``tokens``, keeping the KV cache of the prefix they share with the last prompt."""
+        llm = self._llm
+        shared = 0
+        for a, b in zip(llm._input_ids, tokens[:-1], strict=False):
+            if a != b:
+                break
+            shared += 1
+        if shared and llm._ctx.kv_cache_seq_rm(-1, shared, -1):
+            llm.n_tokens = shared
+        else:
+            llm.reset()
+            shared = 0
+        llm.eval(tokens[shared:])
 
     def _sampling(self, options: GenerationOptions) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -110,6 +158,10 @@ class LlamaChatModel(ChatModel):
             kwargs["grammar"] = LlamaGrammar.from_string(
                 schema_to_gbnf(options.json_schema), verbose=False
             )
+        elif options.grammar is not None:
+            from llama_cpp import LlamaGrammar
+
+            kwargs["grammar"] = LlamaGrammar.from_string(options.grammar, verbose=False)
         return kwargs
 
     def close(self) -> None:

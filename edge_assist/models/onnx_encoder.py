@@ -8,6 +8,7 @@ short clinical queries would otherwise pay for 128 tokens each.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ class OnnxEmbedder(Embedder):
         self._tokenizer.enable_truncation(self.max_length)
         self._tokenizer.no_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
+        self._run_lock = threading.Lock()
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         """Embed ``texts`` in one ONNX run."""
@@ -62,7 +64,8 @@ class OnnxEmbedder(Embedder):
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = self._session.run(None, feeds)[0]
+        with self._run_lock:  # one run at a time: concurrent runs grow the CPU arena per caller (bench load)
+            hidden = self._session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         if self.normalize:

@@ -10,15 +10,15 @@ assistant abstains and shows the closest passages instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from edge_assist.errors import InputError
+from edge_assist.errors import InputError, ModelTaskError
 from edge_assist.index.search import terms
 from edge_assist.index.store import DEFAULT_COLLECTION, EvidenceIndex
 from edge_assist.index.types import SearchHit
-from edge_assist.models.base import ChatModel, Embedder, GenerationOptions
-from edge_assist.qa import support
+from edge_assist.models.base import ChatModel, Embedder, GenerationOptions, Message
+from edge_assist.qa import support, verdict
 from edge_assist.qa.prompt import (
     INSUFFICIENT,
     PROMPT_CHARS,
@@ -34,6 +34,9 @@ MAX_QUESTION_CHARS = 2000
 MIN_COVERAGE = 0.3  # share of the question's content words found in the passage
 MIN_SIMILARITY = 0.5  # MiniLM cosine; unrelated clinical text scores about 0.0-0.3
 MIN_SUPPORTED_SHARE = 0.5
+# The draft must open with a word: the 0.5B model, echoing the "[1] (Section) text" layout of the
+# prompt, answered 16 of 24 PubMedQA questions with citation markers alone ("[1] [2]"); see _draft_stream.
+PROSE = r"root ::= [A-Za-z]+ [ ,] [^\x00]*"
 OnToken = Callable[[str], None]
 
 
@@ -47,6 +50,8 @@ class AskOptions:
         max_tokens: cap on the drafted answer.
         prompt_chars: characters of evidence quoted to the model, all passages together
             (their sentences most relevant to the question; see ``prompt.select_sentences``).
+        verdict: for a yes/no question, lead the answer with yes / no / maybe scored from
+            the model's token probabilities (:mod:`edge_assist.qa.verdict`).
     """
 
     k: int = 3
@@ -54,6 +59,7 @@ class AskOptions:
     max_tokens: int = 160
     prompt_chars: int = PROMPT_CHARS
     collection: str = DEFAULT_COLLECTION
+    verdict: bool = True
 
 
 def check_question(question: str) -> str:
@@ -181,7 +187,7 @@ def _generate(question: str, hits: list[SearchHit], embedder: Embedder, llm: Cha
     messages = build_messages(question, evidence.hits, excerpts=evidence.excerpts)
     timings["prepare"] = time.perf_counter() - t0
     pieces: list[str] = []
-    for piece in llm.stream(messages, GenerationOptions(max_tokens=opts.max_tokens)):
+    for piece in _draft_stream(llm, messages, opts.max_tokens):
         if not pieces:
             timings["first_token"] = timings["retrieve"] + time.perf_counter() - t0
         pieces.append(piece)
@@ -193,7 +199,47 @@ def _generate(question: str, hits: list[SearchHit], embedder: Embedder, llm: Cha
     answer = _check(question, draft, evidence, embedder)
     answer.model = llm.id
     timings["check"] = time.perf_counter() - t1
+    if opts.verdict and not answer.abstained and verdict.is_yes_no(question) and verdict.enabled_for(llm.id):
+        t2 = time.perf_counter()
+        _add_verdict(answer, llm, messages)
+        timings["verdict"] = time.perf_counter() - t2
     return answer
+
+
+def _draft_stream(llm: ChatModel, messages: list[Message], max_tokens: int) -> Iterator[str]:
+    """The draft's pieces; restarted under the :data:`PROSE` grammar when it opens with no word.
+
+    The grammar costs time on every token (llama.cpp checks the whole vocabulary against
+    it), so it is only paid when the model was about to answer with bare markers; the
+    restart re-uses the prompt's KV cache, so it costs the first token, not the prompt.
+    """
+    stream = llm.stream(messages, GenerationOptions(max_tokens=max_tokens))
+    first = next(stream, "")
+    if not first.lstrip()[:1].isalpha():
+        stream.close()
+        stream = llm.stream(messages, GenerationOptions(max_tokens=max_tokens, grammar=PROSE))
+        first = next(stream, "")
+    if first:
+        yield first
+        yield from stream
+
+
+def _add_verdict(answer: Answer, llm: ChatModel, messages: list[Message]) -> None:
+    """Yes / no / maybe for a yes/no question that the evidence answered, scored as the eval scores it.
+
+    The label is read from the same evidence prompt, in the way (direct or reason-first) and
+    with the bias that the model's calibration was fitted and checked with on PubMedQA. It
+    runs after the draft has streamed, so it adds to the total time, not to the time to
+    first token, and the evidence's KV cache is reused. Backends that cannot score tokens
+    leave the answer as it is.
+    """
+    try:
+        decided = verdict.decide(llm, messages)
+    except ModelTaskError:
+        return
+    answer.verdict = decided.label
+    answer.verdict_probabilities = decided.probabilities
+    answer.text = f"{verdict.lead(decided)}\n{answer.text}"
 
 
 def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -> Answer:
@@ -202,8 +248,7 @@ def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -
         return _abstain(question, hits, "generative", draft)
     drafts = support.parse_draft(draft)
     vectors = embedder.embed_batch([d.text for d in drafts]) if drafts else []
-    scored = [_score_one(d, v, evidence.passages, evidence.vectors)
-              for d, v in zip(drafts, vectors, strict=True)]
+    scored = [_score_one(d, v, evidence, question) for d, v in zip(drafts, vectors, strict=True)]
     kept = [s for s in scored if s.supported]
     if not kept or len(kept) / len(scored) < MIN_SUPPORTED_SHARE:
         return _abstain(question, hits, "generative", draft, scored)
@@ -213,20 +258,41 @@ def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -
                   "generative", draft=draft)
 
 
-def _score_one(draft: support.Draft, vec: list[float], passages: list[str],
-               spans: list[list[list[float]]]) -> SentenceSupport:
+def _score_one(draft: support.Draft, vec: list[float], evidence: _Evidence, question: str) -> SentenceSupport:
+    """The sentence's support by the passage it cites (or, uncited, by the passage that supports it best)."""
+    passages = evidence.passages
     cited = [n for n in draft.cited if 1 <= n <= len(passages)]
     candidates = cited or list(range(1, len(passages) + 1))
     best: SentenceSupport | None = None
     for n in candidates:
-        lexical = support.lexical_support(draft.text, passages[n - 1])
-        semantic = support.semantic_support(vec, spans[n - 1])
-        numbers_ok = support.numbers_supported(draft.text, passages[n - 1])
-        score = support.combine(lexical, semantic)
-        result = SentenceSupport(draft.text, [n], round(score, 3), round(lexical, 3), round(semantic, 3),
-                                 numbers_ok and score >= support.SUPPORT_THRESHOLD, bool(cited),
-                                 numbers_ok)
+        echo = verdict.is_yes_no(question) and support.echoes(question, draft.text)
+        result = _support_by(draft, vec, evidence, n, bool(cited), echo)
         if best is None or (result.supported, result.score) > (best.supported, best.score):
             best = result
     assert best is not None
     return best
+
+
+def _support_by(draft: support.Draft, vec: list[float], evidence: _Evidence, n: int,
+                cited: bool, echo: bool) -> SentenceSupport:
+    """Support of one sentence by passage ``n``: overlap and similarity, then the cues that veto them.
+
+    Vetoes: a number the passage lacks; a flipped polarity or direction, or a question or aim
+    stated as a finding (``support.contradicts``, against the closest passage sentence); and,
+    for a sentence that only restates the question, anything short of that passage sentence
+    saying it nearly word for word.
+    """
+    passage = evidence.passages[n - 1]
+    lexical = support.lexical_support(draft.text, passage)
+    closest, semantic = support.best_match(vec, evidence.vectors[n - 1])
+    sentences = evidence.sentences[n - 1]
+    aligned = sentences[closest] if closest >= 0 else ""
+    numbers_ok = support.numbers_supported(draft.text, passage)
+    flipped = bool(aligned) and support.contradicts(draft.text, aligned)
+    score = support.combine(lexical, semantic)
+    window = " ".join(sentences[max(closest - 1, 0):closest + 1])  # "A score of 3 ..." needs "CURB-65 ..."
+    ok = (numbers_ok and not flipped and score >= support.SUPPORT_THRESHOLD
+          and lexical >= support.MIN_LEXICAL
+          and (not echo or support.lexical_support(draft.text, window) >= support.ECHO_MIN_ALIGNED))
+    return SentenceSupport(draft.text, [n], round(score, 3), round(lexical, 3), round(semantic, 3), ok, cited,
+                           numbers_ok, not flipped)

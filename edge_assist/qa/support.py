@@ -23,11 +23,42 @@ from typing import Any
 from edge_assist.index.search import terms
 
 SUPPORT_THRESHOLD = 0.5
+MIN_LEXICAL = 0.6  # and most of its content words must be the passage's: topic alone is not support
+ECHO_NEW_WORDS = 2  # a sentence adding at most this many words to the question's only restates it
+ECHO_MIN_ALIGNED = 0.8  # such a sentence must be (nearly) one passage sentence, word for word
 LEXICAL_WEIGHT = 0.5
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CITE = re.compile(r"\[\s*(?:passages?\s*)?(\d{1,2}(?:\s*[,;&]\s*(?:and\s*)?(?:passages?\s*)?\d{1,2})*)\s*\]",
                    re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # "25,000" is one number, not 25
+_FRAMING = re.compile(
+    r"^(?:(?:this|these|it)\s+(?:suggests?|indicates?|means|shows?|implies|is\s+because|demonstrates?)"
+    r"\s+(?:that\s+)?|(?:therefore|thus|hence|consequently|in\s+conclusion|overall|in\s+summary),?\s+|"
+    r"the\s+(?:study|studies|results?|findings?|data|authors?|trial|analysis)\s+(?:found|finds|show(?:ed|s)?|"
+    r"indicated?|indicates|suggest(?:ed|s)?|demonstrated?|demonstrates|concluded?|concludes|revealed?|"
+    r"reveals)\s+(?:that\s+)?|according\s+to\s*,\s*|based\s+on\s+[^,]{1,60},\s*|(?:yes|no)\s*[,.]\s+|"
+    r"(?:according\s+to\s+)?(?:the\s+)?passages?\s*\[?\d*\]?(?:\s+and\s+\[?\d+\]?)?"
+    r"(?:\s*[,:]\s*|\s+(?:states?|says|shows?|reports?|notes?|mentions?|explains?|indicates?)\s*:?\s+"
+    r"(?:that\s+)?))",
+    re.IGNORECASE)
+_EMPTY_REF = re.compile(r"\s*\(\s*(?:passages?\s*)?[\d,\s]*\)", re.IGNORECASE)  # "(Passage [1])" once cut
+_AIM = re.compile(r"\?\s*$|\bwhether\b|\bin\s+question\b|\bquestion(?:ed|able)\b|\bcontroversial\b|"
+                  r"\bunclear\b|\bto\s+(?:further\s+)?(?:determine|assess|evaluate|examine|"
+                  r"investigate|compare|test|explore|identify)\b|\b(?:objectives?|aims?|aimed|purpose|"
+                  r"hypothes[ie]s|hypothesi[sz]ed)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^\((?:[A-Za-z][A-Za-z-]*\s?){1,4}\)\s+")
+_NEGATIONS = frozenset({"not", "no", "never", "without", "neither", "nor", "none", "cannot", "can't",
+                        "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "aren't", "fail",
+                        "failed", "fails", "unable", "lack", "lacked", "lacks", "absence", "nonsignificant",
+                        "insignificant"})
+_PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"),
+          ("higher", "lower"), ("more", "less"), ("greater", "smaller"), ("improved", "worsened"),
+          ("better", "worse"), ("increased", "reduced"), ("raises", "lowers"), ("above", "below"),
+          ("positive", "negative"), ("effective", "ineffective"), ("safe", "unsafe"))
+_COMPARISONS = frozenset({"significantly", "significant", "higher", "lower", "greater", "fewer", "better",
+                          "worse", "superior", "inferior", "increased", "decreased", "reduced", "improved",
+                          "worsened", "effective", "ineffective", "safer", "outperformed"})
+_OPPOSITES = tuple(pair for a, b in _PAIRS for pair in ((a, b), (b, a)))
 
 
 @dataclass
@@ -56,15 +87,38 @@ def parse_draft(text: str) -> list[Draft]:
     drafts = []
     for sentence in split_sentences(text):
         cited = [int(n) for group in _CITE.findall(sentence) for n in re.findall(r"\d+", group)]
-        clean = " ".join(_CITE.sub("", sentence).split()).replace(" .", ".").strip()
-        if clean.strip(" .;,-*"):
+        clean = " ".join(_EMPTY_REF.sub("", _CITE.sub("", sentence)).split()).replace(" .", ".").strip()
+        clean = clean.strip("\"“”").strip()  # a quote mark cut off from its other half
+        # "(Results)" echoes the prompt's passage label
+        clean = _LABEL.sub("", unframe(_LABEL.sub("", clean))).strip("\"“”")
+        if re.search(r"[A-Za-z]{2}", clean):  # a statement has words ('"', '-' or 'Passage 1:' is not one)
             drafts.append(Draft(clean, list(dict.fromkeys(cited))))
     return drafts
 
 
+def unframe(sentence: str) -> str:
+    """``sentence`` without an opening that frames it as an inference or a finding.
+
+    "This suggests that ...", "The study found that ...", "Therefore ..." claim more than
+    a passage sentence usually states (that the study found it, that it follows), and the
+    checker cannot verify that claim; what follows the opening is checked and shown.
+    """
+    rest = sentence
+    for _ in range(3):  # "Passage 1: Based on the results, ..." nests openings
+        rest = _FRAMING.sub("", rest, count=1)
+    if rest == sentence:
+        return sentence
+    if not rest.strip(" .:;,\"“”"):
+        return ""
+    if rest[0] in "\"“" and rest.rstrip(".").endswith(("\"", "”")):
+        rest = rest[1:].rstrip(".").rstrip("\"”").rstrip(".") + "."
+    return rest[:1].upper() + rest[1:]
+
+
 def stems(text: str) -> set[str]:
-    """Content words cut to six characters: a stemmer good enough for overlap."""
-    return {w[:6] for w in terms(text)}
+    """Content words, a plural "s" dropped, cut to six characters: a stemmer good enough for overlap."""
+    return {(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)[:6]
+            for w in terms(text)}
 
 
 def lexical_support(sentence: str, passage: str) -> float:
@@ -76,21 +130,68 @@ def lexical_support(sentence: str, passage: str) -> float:
 
 
 def numbers_supported(sentence: str, passage: str) -> bool:
-    """Every number in the sentence also appears in the passage."""
-    found = set(_NUMBER.findall(passage))
-    return all(n in found for n in _NUMBER.findall(sentence))
+    """Every number, and every word of comparison or significance, in the sentence is in the passage.
+
+    "Significantly higher" is a claim of the same kind as a dose: small models add it to
+    sentences whose passage compares nothing, and overlap barely notices one word.
+    """
+    found = {n.replace(",", "") for n in _NUMBER.findall(passage)}
+    if not all(n.replace(",", "") in found for n in _NUMBER.findall(sentence)):
+        return False
+    return (_words(sentence) & _COMPARISONS) <= _words(passage)
 
 
 def semantic_support(sentence_vec: Any, passage_vecs: Sequence[Any]) -> float:
     """Best cosine between the sentence and any passage sentence, clipped to [0, 1]."""
+    return best_match(sentence_vec, passage_vecs)[1]
+
+
+def best_match(sentence_vec: Any, passage_vecs: Sequence[Any]) -> tuple[int, float]:
+    """(index of the passage sentence closest to the sentence, their cosine clipped to [0, 1])."""
     import numpy as np
 
     if not len(passage_vecs):
-        return 0.0
+        return -1, 0.0
     s = np.asarray(sentence_vec, dtype=np.float32)
     m = np.asarray(passage_vecs, dtype=np.float32)
     sims = m @ s / (np.linalg.norm(m, axis=1) * (np.linalg.norm(s) or 1.0) + 1e-9)
-    return float(max(0.0, min(1.0, sims.max())))
+    best = int(sims.argmax())
+    return best, float(max(0.0, min(1.0, sims[best])))
+
+
+def contradicts(sentence: str, evidence: str) -> bool:
+    """Whether ``sentence`` flips the polarity or the direction of the evidence sentence it paraphrases.
+
+    Overlap and embeddings score "X did not reduce mortality" as close to "X reduced
+    mortality" as to itself, and that flip is the error that matters. Three cues catch it:
+    a negation in one and not the other ("not", "no", "without", "failed to" ...), a
+    direction word whose opposite the evidence uses instead ("increased" for "reduced"),
+    and a question or aim stated as a finding (the evidence asks "whether X", or sets out
+    "to determine" it, and the sentence asserts X).
+    """
+    if _negated(sentence) != _negated(evidence) or (_AIM.search(evidence) and not _AIM.search(sentence)):
+        return True
+    said, stated = _words(sentence), _words(evidence)
+    return any(word in said and opposite in stated and word not in stated and opposite not in said
+               for word, opposite in _OPPOSITES)
+
+
+def echoes(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` only restates the question (as a yes or a no): at most two words of its own.
+
+    Such a sentence is a verdict, and overlap with a passage proves nothing about a verdict:
+    the retrieved passages share the question's words whatever they conclude.
+    """
+    return len(stems(sentence) - stems(question)) <= ECHO_NEW_WORDS
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def _negated(text: str) -> bool:
+    """An odd number of negation cues (a double negative reads as positive)."""
+    return sum(1 for w in re.findall(r"[a-z']+", text.lower()) if w in _NEGATIONS) % 2 == 1
 
 
 def combine(lexical: float, semantic: float) -> float:

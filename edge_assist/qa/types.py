@@ -42,6 +42,8 @@ class SentenceSupport:
             best-supporting passage was attached by the checker.
         numbers_ok: every number in the sentence appears in the cited passage
             (a dose or threshold the evidence does not state is never "supported").
+        polarity_ok: the sentence does not negate or reverse the passage sentence it
+            paraphrases ("did not reduce" for "reduced"; see ``support.contradicts``).
     """
 
     text: str
@@ -52,6 +54,7 @@ class SentenceSupport:
     supported: bool
     cited_by_model: bool = True
     numbers_ok: bool = True
+    polarity_ok: bool = True
 
 
 @dataclass
@@ -66,7 +69,10 @@ class Answer:
         sentences: every sentence the model wrote, with its support.
         draft: the model's raw output before checking ('' when extractive).
         timings: seconds for ``retrieve``, ``prepare`` (choosing what to quote),
-            ``first_token``, ``generate``, ``check``, ``total``.
+            ``first_token``, ``generate``, ``check``, ``verdict``, ``total``.
+        verdict: for a yes/no question that was answered, ``yes``, ``no`` or ``maybe``
+            (calibrated; see :mod:`edge_assist.qa.verdict`), and the model's own
+            ``verdict_probabilities`` of the three; '' otherwise.
     """
 
     question: str
@@ -78,10 +84,15 @@ class Answer:
     model: str = ""
     draft: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    verdict: str = ""
+    verdict_probabilities: dict[str, float] = field(default_factory=dict)
 
     @property
     def supported_share(self) -> float:
-        """Share of the sentences kept in ``text`` that are supported (1.0 when none were kept)."""
+        """Share of the drafted sentences the checker found supported (1.0 when none were drafted).
+
+        Only those are kept in ``text``; the rest stay, flagged, in ``sentences``.
+        """
         kept = [s for s in self.sentences if s.supported]
         return 1.0 if not self.sentences else len(kept) / len(self.sentences)
 

@@ -45,3 +45,18 @@ def test_ask_huge_question_exits_7(fake_cli) -> None:  # noqa: F811
     """A 100 kB question is refused with exit code 7."""
     fake_cli("index", "add", str(DATA / "corpus"))
     assert fake_cli("ask", "x" * 100_000).exit_code == 7
+
+
+def test_yes_no_question_shows_the_verdict(fake_cli, monkeypatch) -> None:  # noqa: F811
+    """A yes/no question is answered yes/no/maybe first, from the label probabilities, then cited."""
+    from edge_assist.models.fakes import FAKE_IDS
+    from edge_assist.qa import verdict
+
+    monkeypatch.setitem(verdict.CALIBRATION, FAKE_IDS["chat"], verdict.Calibration())
+    fake_cli("index", "add", str(DATA / "corpus"))
+    FakeChatModel.replies.clear()
+    FakeChatModel.enqueue("A CURB-65 score of 3 or more indicates severe pneumonia [1].")
+    FakeChatModel.enqueue_scores({"Yes": -0.1, "No": -3.0, "Maybe": -4.0})
+    data = json.loads(fake_cli("ask", "Does a CURB-65 score of 3 mean severe pneumonia?", "--json").stdout)
+    assert data["verdict"] == "yes" and data["text"].startswith("Yes (")
+    assert set(data["verdict_probabilities"]) == {"yes", "no", "maybe"}

@@ -16,7 +16,8 @@ def test_support_share_and_abstention(assistant) -> None:
     m = result.metrics
     assert result.n == 2
     assert m["answer_sentences"] == 2
-    assert m["supported_share"] == 0.5
+    assert m["drafted_supported_share"] == 0.5 and m["dropped_share"] == 0.5
+    assert m["shown_sentences"] == 1 and m["shown_supported_share"] == 1.0
     assert m["abstention_rate"] == 0.5
     assert m["own_abstract_cited"] == 1.0
     assert m["model_cited_share"] == 0.0  # no [n] markers: the checker attached the passages

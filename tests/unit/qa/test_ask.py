@@ -134,3 +134,50 @@ def test_draft_parsing_and_numbers() -> None:
     assert [(d.text, d.cited) for d in drafts] == [("Use colchicine.", [1]), ("Naproxen works.", [2, 3, 4])]
     assert numbers_supported("Give 30 mL/kg.", "give 30 mL/kg now")
     assert not numbers_supported("Give 40 mL/kg.", "give 30 mL/kg now")
+
+
+def test_draft_must_open_with_a_word(indexed) -> None:
+    """A draft opening with bare markers ("[1] [2]") is restarted under the prose grammar."""
+    from edge_assist.qa.pipeline import PROSE
+
+    FakeChatModel.enqueue("[1] [2]", "Colchicine, NSAIDs or glucocorticoids are first-line therapy for gout "
+                          "flares [1].")
+    pieces: list[str] = []
+    answer = indexed.ask("What is first-line therapy for a gout flare?", on_token=pieces.append)
+    (_, _, plain), (_, _, constrained) = indexed.llm.calls
+    assert plain.grammar is None and constrained.grammar == PROSE
+    assert not answer.abstained and "".join(pieces).startswith("Colchicine")
+
+
+def test_draft_opening_with_a_word_is_not_constrained(indexed) -> None:
+    """The grammar is only paid for when needed: a normal draft streams once, unconstrained."""
+    FakeChatModel.enqueue("Colchicine, NSAIDs or glucocorticoids are first-line therapy for gout flares [1].")
+    indexed.ask("What is first-line therapy for a gout flare?")
+    assert [options.grammar for _, _, options in indexed.llm.calls] == [None]
+
+
+def test_topical_but_unstated_sentence_is_dropped(indexed) -> None:
+    """A sentence on the passage's topic whose words the passage does not use is not supported."""
+    FakeChatModel.enqueue("Colchicine, NSAIDs or glucocorticoids are first-line therapy for gout flares [1]. "
+                          "This suggests gout flares are generally considered mild and self-limiting [1].")
+    answer = indexed.ask("What is first-line therapy for a gout flare?")
+    assert [s.supported for s in answer.sentences] == [True, False]
+    assert "self-limiting" not in answer.text and answer.sentences[1].text.startswith("Gout flares")
+
+
+def test_negated_sentence_is_flagged(indexed) -> None:
+    """Saying the opposite of the passage fails the polarity cue, whatever the overlap."""
+    FakeChatModel.enqueue("Colchicine, NSAIDs or glucocorticoids are not first-line therapy for gout "
+                          "flares [1].")
+    answer = indexed.ask("What is first-line therapy for a gout flare?")
+    assert answer.abstained and answer.sentences[0].polarity_ok is False
+
+
+def test_restated_question_needs_a_passage_sentence_saying_it(indexed) -> None:
+    """An echo of a yes/no question is kept only when one passage sentence states it nearly verbatim."""
+    FakeChatModel.enqueue("Colchicine is first-line therapy for gout flares [1].")
+    kept = indexed.ask("Is colchicine first-line therapy for gout flares?")
+    assert not kept.abstained and kept.sentences[0].supported
+    FakeChatModel.enqueue("No, gout flares are not treated with first-line therapy [1].")
+    dropped = indexed.ask("Are gout flares treated with first-line therapy?")
+    assert dropped.abstained

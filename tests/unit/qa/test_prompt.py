@@ -58,7 +58,7 @@ def test_ask_quotes_only_chosen_sentences(assistant) -> None:
     add_documents(assistant.open_index(create=True), [doc], assistant.embedder)
     FakeChatModel.enqueue("Colchicine relieves acute gout flares [1].")
     answer = assistant.ask("Does colchicine relieve acute gout flares?")
-    _, user = assistant.llm.calls[-1][0]
+    _, user = assistant.llm.calls[0][0]  # the draft's prompt (the yes/no verdict is scored after it)
     assert "Colchicine relieves acute gout flares." in user.content
     assert len(user.content) < 900
     assert not answer.abstained and answer.sentences[0].supported
