@@ -56,6 +56,9 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings | None = None, registry: Registry | None = None) -> None:
+        from edge_assist.models.memory import cap_malloc_arenas
+
+        cap_malloc_arenas()  # before callers' threads exist: bounds glibc's per-thread arenas (RSS)
         self.settings = settings or load_settings()
         self.registry = registry or default_registry()
         self.profile: Profile = resolve(self.settings.profile)

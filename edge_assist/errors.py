@@ -10,6 +10,8 @@ is a bug and surfaces as such.
 
 from __future__ import annotations
 
+import errno
+import os
 from enum import IntEnum
 
 
@@ -25,6 +27,7 @@ class ExitCode(IntEnum):
     MODEL_LOAD = 6
     INPUT = 7
     OFFLINE_VIOLATION = 8
+    STORAGE = 9
     INTERRUPTED = 130
 
 
@@ -133,6 +136,75 @@ class IndexSchemaError(EdgeAssistError):
     """The index cannot be used as it is: a newer schema, a corrupt file, or a different embedder."""
 
     exit_code = ExitCode.CONFIG
+
+
+class StorageError(EdgeAssistError):
+    """The disk is full, or a file or folder edge-assist must write is on a read-only file system."""
+
+    exit_code = ExitCode.STORAGE
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_FULL_HINT = "free disk space or use another disk (EDGE_ASSIST_HOME for the user dir), then run it again"
+_READ_ONLY_HINT = "remount it read-write or use a writable folder (EDGE_ASSIST_HOME for the user dir)"
+_SQLITE_MODULES = ("sqlite3", "_sqlite3", "sqlean")  # the stdlib binding and the index's sqlean
+
+
+def storage_error(exc: BaseException, path: str | os.PathLike[str] | None = None,
+                  what: str = "") -> StorageError | None:
+    """A :class:`StorageError` explaining ``exc`` if it comes from a full or read-only disk, else None.
+
+    Understands ``OSError`` (``ENOSPC``, ``EDQUOT``, ``EFBIG``, ``EROFS``) and SQLite's errors
+    (``SQLITE_FULL``, ``SQLITE_READONLY``; for "unable to open" and I/O errors it looks at the
+    file system holding ``path``). Writers call it where they catch an error, so the user reads
+    "no space left" instead of "not a usable database".
+
+    Args:
+        exc: the error caught.
+        path: the file being written, when the caller knows it (OSError's own filename wins).
+        what: what that file is, e.g. "the evidence index".
+    """
+    path = getattr(exc, "filename", None) or path
+    kind = _storage_kind(exc, path)
+    if kind is None:
+        return None
+    target = " ".join(x for x in (what, f"{path}" if path else "") if x) or "the output"
+    if kind == "full":
+        return StorageError(f"cannot write {target}: no space left on the disk", _FULL_HINT)
+    return StorageError(f"cannot write {target}: the file system is read-only", _READ_ONLY_HINT)
+
+
+def _storage_kind(exc: BaseException, path: str | os.PathLike[str] | None) -> str | None:
+    if isinstance(exc, OSError):
+        if exc.errno in _FULL_ERRNOS:
+            return "full"
+        return "read-only" if exc.errno == errno.EROFS else None
+    if type(exc).__module__.split(".")[0] not in _SQLITE_MODULES:
+        return None
+    name, text = str(getattr(exc, "sqlite_errorname", "") or ""), str(exc).lower()
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
+        return "full"
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return "read-only"
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")) or "unable to open" in text or "i/o" in text:
+        return _file_system_state(path)
+    return None
+
+
+def _file_system_state(path: str | os.PathLike[str] | None) -> str | None:
+    """'read-only' or 'full' for the file system holding ``path`` (its nearest existing folder)."""
+    if path is None or str(path) == ":memory:":
+        return None
+    folder = os.path.abspath(os.fspath(path))
+    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return None
+    if info.f_flag & os.ST_RDONLY:
+        return "read-only"
+    return "full" if info.f_bavail == 0 or info.f_bfree == 0 else None
 
 
 def exit_code_for(error: BaseException) -> ExitCode:

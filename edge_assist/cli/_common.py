@@ -6,6 +6,7 @@ message on stderr and an exit code; commands just raise.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ from typing import Any
 
 import click
 
-from edge_assist.errors import EdgeAssistError, ExitCode, exit_code_for
+from edge_assist.errors import EdgeAssistError, ExitCode, exit_code_for, storage_error
 from edge_assist.settings import Settings
 
 
@@ -94,13 +95,7 @@ class ErrorBoundaryGroup(click.Group):
 
     def _guarded_invoke(self, ctx: click.Context) -> Any:
         try:
-            return self._run(ctx)
-        except EdgeAssistError as error:
-            report_error(error)
-            ctx.exit(int(error.exit_code))
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(int(ExitCode.INTERRUPTED))
+            return self._known(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except OSError as error:
@@ -114,6 +109,44 @@ class ErrorBoundaryGroup(click.Group):
             click.secho(f"Error: unexpected {type(error).__name__}", fg="red", err=True)
             click.echo("  Fix: set EDGE_ASSIST_RAISE_ERRORS=1 and report the traceback", err=True)
             ctx.exit(int(exit_code_for(error)))
+
+    def _known(self, ctx: click.Context) -> Any:
+        """Errors with a known cause: ours, Ctrl-C, and a full or read-only disk (even under tests)."""
+        try:
+            result = self._run(ctx)
+            sys.stdout.flush()  # `> file` on a full disk fails here, inside the boundary, not at exit
+            return result
+        except EdgeAssistError as error:
+            _release_broken_stdout()
+            report_error(error)
+            ctx.exit(int(error.exit_code))
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            storage = storage_error(error)
+            if storage is None:
+                raise
+            _release_broken_stdout()
+            report_error(storage)
+            ctx.exit(int(storage.exit_code))
+
+
+def _release_broken_stdout() -> None:
+    """If stdout cannot be written (a full disk behind ``> file``), point it at /dev/null.
+
+    Otherwise the interpreter's own flush at exit fails again and prints "Exception ignored"
+    after our one-line error (the recipe Python's docs give for SIGPIPE).
+    """
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
 
 def echo_json(data: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from edge_assist.cli._common import State, echo_json, human_size, json_option, table
-from edge_assist.errors import InputError
+from edge_assist.errors import InputError, storage_error
 
 
 @contextmanager
@@ -119,6 +119,9 @@ def _write_atomic(path: Path, text: str) -> None:
             fh.write(text)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        mapped = storage_error(exc, path, "the export")
+        if mapped is None:
+            raise
+        raise mapped from None

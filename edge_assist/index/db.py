@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from edge_assist.errors import IndexSchemaError
+from edge_assist.errors import IndexSchemaError, storage_error
 
 Tracer = Callable[[str], None]
 
@@ -55,7 +55,8 @@ def connect(path: str | Path = ":memory:", tracer: Tracer | None = None) -> Any:
         migrate(conn)
     except sqlean.DatabaseError as exc:
         conn.close()
-        raise IndexSchemaError(
+        # A full or read-only disk is not a broken index: say so, rather than "move it away".
+        raise storage_error(exc, path, "the evidence index") or IndexSchemaError(
             f"{path} is not a usable edge-assist index ({exc})",
             "move the file away and rebuild it: edge-assist index build-default",
         ) from None

@@ -13,12 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from edge_assist.errors import InputError
+from edge_assist.errors import InputError, storage_error
 from edge_assist.index.db import serialize
 from edge_assist.index.search import float_vectors
 from edge_assist.index.store import EmbedderLike, EvidenceIndex
@@ -45,11 +46,30 @@ def export_pack(index: EvidenceIndex, pack: str, path: Path) -> dict[str, Any]:
     lines = [json.dumps(_doc_record(index, row), ensure_ascii=False) for row in rows]
     body = ("\n".join(lines) + "\n").encode("utf-8")
     manifest = _manifest(index, pack, rows, lines, hashlib.sha256(body).hexdigest())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-        zf.writestr("documents.jsonl", body)
+    _write_zip(path, {"manifest.json": json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
+                      "documents.jsonl": body})
     return manifest
+
+
+def _write_zip(path: Path, members: dict[str, bytes]) -> None:
+    """Write the zip beside ``path`` and rename it into place: a full disk leaves no half pack.
+
+    Raises:
+        StorageError: the disk is full or read-only.
+    """
+    tmp = path.with_name(f".partial-{path.name}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        mapped = storage_error(exc, path, "the pack")
+        if mapped is None:
+            raise
+        raise mapped from None
 
 
 def _doc_record(index: EvidenceIndex, row: tuple[Any, ...]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from edge_assist.errors import InputError, ModelIntegrityError, ModelNotInstalledError
+from edge_assist.errors import InputError, ModelIntegrityError, ModelNotInstalledError, storage_error
 from edge_assist.models.manifest import ModelFile, ModelManifest
 
 CHUNK = 1 << 20
@@ -268,8 +268,12 @@ class ModelStore:
         cache[spec.name] = _stat_key(path)
         cache["_hashes"] = {f.name: f.sha256 for f in manifest.files}  # type: ignore[assignment]
         tmp = self._cache_path(manifest).with_suffix(".tmp")
-        tmp.write_text(json.dumps(cache), "utf-8")
-        os.replace(tmp, self._cache_path(manifest))
+        try:
+            tmp.write_text(json.dumps(cache), "utf-8")
+            os.replace(tmp, self._cache_path(manifest))
+        except OSError:  # a read-only or full store: the cache only saves re-hashing, so go on without it
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     # -- side-loading ---------------------------------------------------------------------
     def add_local(self, manifest: ModelManifest) -> Path:
@@ -320,7 +324,8 @@ def _concatenate(sources: list[Path], dst: Path, progress: Progress | None) -> s
     except OSError as exc:
         with contextlib.suppress(OSError):
             dst.unlink()
-        raise InputError(f"could not write {dst}: {exc.strerror}", "check free disk space") from None
+        raise storage_error(exc, dst, "the model store") or InputError(
+            f"could not write {dst}: {exc.strerror}", "check free disk space") from None
     return digest.hexdigest()
 
 

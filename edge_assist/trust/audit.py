@@ -23,6 +23,7 @@ kill between the two writes) is accepted; a head ahead of the log is not.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import hashlib
 import json
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edge_assist.errors import ConfigError, EdgeAssistError, ExitCode
+from edge_assist.errors import ConfigError, EdgeAssistError, ExitCode, storage_error
 
 GENESIS = "0" * 64
 MAX_VALUE_CHARS = 80
@@ -104,8 +105,7 @@ def append(path: Path, action: str, details: dict[str, Any] | None = None,
                  "prev": last["hash"] if last else GENESIS}
         entry["hash"] = entry_hash(entry)
         line = (b"\n" if torn else b"") + _canonical(entry) + b"\n"
-        os.write(fd, line)
-        os.fsync(fd)
+        _write_whole(fd, line)
         _write_head(path, entry)
     except OSError as exc:
         raise _write_error(path, exc) from None
@@ -202,11 +202,34 @@ def _last_entry(fd: int) -> tuple[dict[str, Any] | None, bool]:
     return None, torn
 
 
+def _write_whole(fd: int, line: bytes) -> None:
+    """Append ``line`` entirely or not at all: a full disk must not leave a torn entry behind.
+
+    ``write`` may store only part of the line when the disk fills; the file is then cut back
+    to its old length (we hold the lock) and ENOSPC is raised.
+    """
+    size = os.lseek(fd, 0, os.SEEK_END)
+    try:
+        written = os.write(fd, line)
+        if written != len(line):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.fsync(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)
+        raise
+
+
 def _write_head(path: Path, entry: dict[str, Any]) -> None:
     head = _head_path(path)
     tmp = head.with_name(head.name + ".tmp")
-    tmp.write_text(json.dumps({"seq": entry["seq"], "hash": entry["hash"]}), "utf-8")
-    os.replace(tmp, head)
+    try:
+        tmp.write_text(json.dumps({"seq": entry["seq"], "hash": entry["hash"]}), "utf-8")
+        os.replace(tmp, head)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _head_path(path: Path) -> Path:
@@ -237,6 +260,7 @@ def _user() -> str:
         return f"uid:{os.getuid()}"
 
 
-def _write_error(path: Path, exc: OSError) -> ConfigError:
-    return ConfigError(f"cannot write the audit log {path}: {exc.strerror or exc}",
-                       "free disk space or make the folder writable; or set [audit] path")
+def _write_error(path: Path, exc: OSError) -> EdgeAssistError:
+    return storage_error(exc, path, "the audit log") or ConfigError(
+        f"cannot write the audit log {path}: {exc.strerror or exc}",
+        "free disk space or make the folder writable; or set [audit] path")

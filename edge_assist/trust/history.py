@@ -21,11 +21,12 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from edge_assist.errors import ConfigError, InputError
+from edge_assist.errors import ConfigError, InputError, storage_error
 from edge_assist.trust.crypto import SCRYPT_N, DecryptionError, KeySource, Sealer, new_salt, resolve_key
 
 Kind = Literal["ask", "note", "extract", "calc"]
@@ -101,7 +102,7 @@ class History:
         sealer = Sealer(resolve_key(key_source, salt, f"history:{self.path.resolve()}", create=new,
                                     scrypt_n=n))
         if new:
-            with self._conn:
+            with self._writing():
                 self._conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                        [("salt", salt), ("scrypt_n", str(n)),
                                         ("keycheck", sealer.seal(_KEYCHECK, b"keycheck"))])
@@ -129,7 +130,7 @@ class History:
             raise InputError(f"history payload is not JSON: {exc}") from None
         uid, created = uuid.uuid4().hex, int(time.time() * 1000)
         blob = self._sealer.seal(data, _aad(uid, kind, created))
-        with self._lock, self._conn:
+        with self._writing():
             cur = self._conn.execute(
                 "INSERT INTO entries (uid, kind, created_ms, size, blob) VALUES (?, ?, ?, ?, ?)",
                 (uid, kind, created, len(data), blob))
@@ -138,7 +139,7 @@ class History:
 
     def prune(self) -> int:
         """Apply the retention limits now; returns how many entries were removed."""
-        with self._lock, self._conn:
+        with self._writing():
             return self._prune_locked()
 
     def _prune_locked(self) -> int:
@@ -158,7 +159,7 @@ class History:
         """
         if not ids and not everything and older_than_days is None:
             raise InputError("forget what?", "give entry ids, --older-than DAYS or --all")
-        with self._lock, self._conn:
+        with self._writing():
             if everything:
                 return self._conn.execute("DELETE FROM entries").rowcount
             if older_than_days is not None:
@@ -168,6 +169,21 @@ class History:
             marks = ",".join("?" * len(ids or []))
             return self._conn.execute(f"DELETE FROM entries WHERE id IN ({marks})",
                                       list(ids or [])).rowcount
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction under the lock; a full or read-only disk becomes a StorageError.
+
+        SQLite rolls the transaction back, so a write that hit a full disk leaves no trace.
+        """
+        try:
+            with self._lock, self._conn:
+                yield
+        except sqlite3.Error as exc:
+            mapped = storage_error(exc, self.path, "the history")
+            if mapped is None:
+                raise
+            raise mapped from None
 
     # -- reading --------------------------------------------------------------------------
     def entries(self, kind: str | None = None) -> list[HistoryEntry]:
@@ -218,8 +234,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except OSError as exc:
-        raise ConfigError(f"cannot create the history at {path}: {exc.strerror}",
-                          "check the folder is writable, or set [history] path") from None
+        raise storage_error(exc, path, "the history") or ConfigError(
+            f"cannot create the history at {path}: {exc.strerror}",
+            "check the folder is writable, or set [history] path") from None
     try:
         conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("PRAGMA journal_mode=WAL")
@@ -229,6 +246,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         with contextlib.suppress(sqlite3.Error):
             conn.close()
-        raise ConfigError(f"{path} is not a usable edge-assist history ({exc})",
-                          "move it away; a new history starts empty") from None
+        raise storage_error(exc, path, "the history") or ConfigError(
+            f"{path} is not a usable edge-assist history ({exc})",
+            "move it away; a new history starts empty") from None
     return conn
