@@ -78,6 +78,11 @@ def _register() -> None:
     cli.add_command(history.history)
     cli.add_command(audit.audit)
 
+    from edge_assist.cli import quantize
+
+    cli.add_command(quantize.quantize)
+    cli.add_command(quantize.distill)
+
 
 _register()
 

@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from edge_assist.errors import ConfigError
 
-Task = Literal["chat", "completion", "embed", "transcribe"]
+Task = Literal["chat", "completion", "embed", "transcribe", "classify"]
 Format = Literal["gguf", "onnx", "ct2", "fake"]
-TASKS: tuple[str, ...] = ("chat", "completion", "embed", "transcribe")
+TASKS: tuple[str, ...] = ("chat", "completion", "embed", "transcribe", "classify")
 
 
 class _Strict(BaseModel):

@@ -152,6 +152,15 @@ CORPUS = [
     c("eval-no-data", "eval negex", USAGE),
     c("eval-missing-data", "eval negex --data {D}/no-such.tsv", INPUT),
     c("eval-limit-zero", "eval phi --data synthetic --limit 0", USAGE),
+    # quantization and distillation: missing sources and recipes
+    c("quantize-gguf-missing", "quantize gguf {D}/no-such-model", INPUT),
+    c("quantize-onnx-missing", "quantize onnx {D}/no-such-model", INPUT),
+    c("quantize-no-source", "quantize gguf", USAGE),
+    c("distill-missing-recipe", "distill {D}/no-such-recipe.toml", INPUT),
+    c("distill-no-recipe", "distill", USAGE),
+    # bench: bad numbers for the load test (rejected before any work)
+    c("bench-load-zero-asks", "bench load --asks 0", USAGE),
+    c("bench-load-bad-profile", "bench load --profile huge", USAGE),
     # configuration: files and environment
     c("config-wrong-type", "calc list", CONFIG, env={"EDGE_ASSIST_CONFIG": "{D}/config_wrong_type.toml"},
       process=True),

@@ -90,6 +90,10 @@ def commands(tmp: Path) -> list[list[str]]:
         ["history", "list"], ["history", "show", "1"], ["history", "export", str(tmp / "h.jsonl"),
                                                          "--deidentified"],
         ["history", "forget", "--all"], ["audit", "show"], ["audit", "verify"],
+        # The model-making tools, as far as their input checks on the fakes; their real runs
+        # (tests/integration/test_quantize_real.py) go through scripts/test under unshare -n.
+        ["quantize", "onnx", str(tmp / "no-model")], ["quantize", "gguf", str(tmp / "no-model.gguf")],
+        ["distill", str(tmp / "no-recipe.toml")],
     ]
 
 
