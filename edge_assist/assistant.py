@@ -56,9 +56,10 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings | None = None, registry: Registry | None = None) -> None:
-        from edge_assist.models.memory import cap_malloc_arenas
+        from edge_assist.models.memory import TrimWhenIdle, cap_malloc_arenas
 
         cap_malloc_arenas()  # before callers' threads exist: bounds glibc's per-thread arenas (RSS)
+        self._idle = TrimWhenIdle()  # free heap memory goes back to the system when no call is running
         self.settings = settings or load_settings()
         self.registry = registry or default_registry()
         self.profile: Profile = resolve(self.settings.profile)
@@ -116,7 +117,8 @@ class Assistant:
     # -- primitives the capabilities build on -------------------------------------------------
     def chat(self, message: str | Sequence[Message], options: GenerationOptions | None = None) -> str:
         """Ask the chat model directly (no evidence, no citations)."""
-        return self.llm.chat(message, options)
+        with self._idle.call():
+            return self.llm.chat(message, options)
 
     def stream(
         self, message: str | Sequence[Message], options: GenerationOptions | None = None
@@ -126,7 +128,8 @@ class Assistant:
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Embed texts with the profile's encoder."""
-        return list(self.embedder.embed_multi(texts))
+        with self._idle.call():
+            return list(self.embedder.embed_multi(texts))
 
     def transcribe_segments(self, audio: str | Path, **kwargs: Any) -> Iterator[Segment]:
         """Transcribe an audio file lazily with the profile's speech model."""
@@ -179,7 +182,9 @@ class Assistant:
             >>> assistant.transcribe("dictation.wav").text   # doctest: +SKIP
             'Continue lisinopril 20 milligrams daily.'
         """
-        return self.speech_pipeline(model, commands).transcribe(Path(audio), progress, cancel)
+        pipeline = self.speech_pipeline(model, commands)
+        with self._idle.call():
+            return pipeline.transcribe(Path(audio), progress, cancel)
 
     # -- extraction -----------------------------------------------------------------------
     def extract(self, note: str, use_llm: bool = False) -> ExtractionResult:
@@ -206,8 +211,9 @@ class Assistant:
                 index = self.open_index()
             except EdgeAssistError:
                 index = None  # an unreadable index must not stop extraction
-        result = extract(note, llm=self.llm if use_llm else None, index=index,
-                         embedder=lambda: self.embedder)
+        with self._idle.call():
+            result = extract(note, llm=self.llm if use_llm else None, index=index,
+                             embedder=lambda: self.embedder)
         self._remember("extract", {"note": note, "result": result.model_dump(mode="json")})
         return result
 
@@ -256,7 +262,8 @@ class Assistant:
             options.collection = collection
         llm = None if extractive else (get_model(model, ChatModel, self.settings, self.registry)
                                        if model else self.llm)
-        answer = ask_evidence(question, self.open_index(), self.embedder, llm, options, on_token)
+        with self._idle.call():
+            answer = ask_evidence(question, self.open_index(), self.embedder, llm, options, on_token)
         self._remember("ask", {"question": question, "answer": answer.text, "abstained": answer.abstained})
         return answer
 
@@ -281,7 +288,8 @@ class Assistant:
         from edge_assist.notes import write_note
 
         llm = self.llm if writer != "extractive" else None
-        note = write_note(transcript, template, llm=llm, writer=writer)  # type: ignore[arg-type]
+        with self._idle.call():
+            note = write_note(transcript, template, llm=llm, writer=writer)  # type: ignore[arg-type]
         source = transcript.decode("utf-8", "replace") if isinstance(transcript, bytes) else transcript
         self._remember("note", {"transcript": source, "note": note.text()})
         return note
@@ -307,7 +315,8 @@ class Assistant:
 
         check_text(note)  # empty, over 2 MB or binary: the same InputError as extract and note
 
-        result = fill_from_note(calculators.get(name), note, llm=self.llm if use_llm else None)
+        with self._idle.call():
+            result = fill_from_note(calculators.get(name), note, llm=self.llm if use_llm else None)
         self._remember("calc", {"note": note, "calculator": name, "result": result.as_dict()})
         return result
 

@@ -9,7 +9,10 @@ signal (model loading and first allocations happen during the warm-up, so they
 do not count as growth).
 
 Two warm-ups are reported. The first ``warmup`` sequential asks load the
-models (``rss_growth_pct`` is measured from there, as before). Then one
+models and draft every answer with the LLM whatever ``llm_every`` says, so each
+question of the mix has reached the chat model once: llama.cpp's memory grows
+with the longest prompt it has seen (KV cache and buffers are touched lazily),
+which is working set, not a leak (``rss_growth_pct`` is measured from there). Then one
 concurrent round runs before the measured rounds: the first time C threads
 work, glibc hands each its own malloc arena (capped by
 :func:`~edge_assist.models.memory.cap_malloc_arenas`) and the runtimes create
@@ -177,7 +180,7 @@ def sequential(
     every: int = 50,
     llm_every: int = 1,
 ) -> tuple[Phase, float, list[float]]:
-    """``asks`` asks one after another; every ``llm_every``-th uses the LLM, the rest are extractive.
+    """``asks`` asks one after another; the first ``warmup`` and then every ``llm_every``-th use the LLM.
 
     Returns:
         The phase, RSS (MB) right after the first ``warmup`` asks, and RSS every ``every`` asks.
@@ -185,7 +188,8 @@ def sequential(
     phase, rss_warm, trace = Phase("sequential"), rss_mb(), []
     start = time.perf_counter()
     for n in range(asks):
-        _one(assistant, QUESTIONS[n % len(QUESTIONS)], phase, extractive=n % llm_every != 0)
+        extractive = n >= warmup and n % llm_every != 0
+        _one(assistant, QUESTIONS[n % len(QUESTIONS)], phase, extractive=extractive)
         if n + 1 == warmup:
             rss_warm = rss_mb()
         if (n + 1) % every == 0:
@@ -254,7 +258,7 @@ def run_load(
         asks: sequential asks (the first ``warmup`` of them count, but RSS growth is measured after).
         callers: concurrent threads sharing ``assistant``.
         per_caller: asks per thread.
-        warmup: asks before the reference RSS is taken.
+        warmup: asks before the reference RSS is taken (all drafted by the LLM).
         progress: called with a one-line status now and then.
         llm_every: 1: every ask drafts with the LLM; K: every K-th does, the others are
             extractive (retrieval, support check and citations, no LLM), for a machine where

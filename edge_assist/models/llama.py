@@ -79,19 +79,36 @@ class LlamaChatModel(ChatModel):
         # No lock here: ChatModel runs one generation at a time per model (base._serialised).
         if options.seed is not None:
             self._llm.set_seed(options.seed)
-        if messages is not None:
-            chunks = self._llm.create_chat_completion(
-                messages=[m.as_dict() for m in messages], stream=True, **kwargs
-            )
-            for chunk in chunks:
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    yield piece
-        else:
-            for chunk in self._llm.create_completion(prompt=prompt, stream=True, **kwargs):
-                piece = chunk["choices"][0]["text"]
-                if piece:
-                    yield piece
+        try:
+            if messages is not None:
+                chunks = self._llm.create_chat_completion(
+                    messages=[m.as_dict() for m in messages], stream=True, **kwargs
+                )
+                for chunk in chunks:
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
+            else:
+                for chunk in self._llm.create_completion(prompt=prompt, stream=True, **kwargs):
+                    piece = chunk["choices"][0]["text"]
+                    if piece:
+                        yield piece
+        finally:
+            self._release_sampler()
+
+    def _release_sampler(self) -> None:
+        """Free this generation's llama.cpp sampler chain now, not at the next garbage collection.
+
+        llama-cpp-python's ``LlamaSampler`` keeps itself alive through a reference cycle (its
+        exit stack's callback closes over it), so each generation's sampler, with its candidate
+        buffer of vocabulary x 12 bytes (1.7 MB for Qwen), waited for Python's cycle collector:
+        RSS climbed 1.75 MB per generation until a full collection ran (+42 MB after 25 calls),
+        which under load looked like memory growth.
+        """
+        sampler = getattr(self._llm, "_sampler", None)
+        if sampler is not None:
+            sampler.close()
+            self._llm._sampler = None
 
     def _choice_logprobs(self, messages: list[Message], choices: Sequence[str]) -> list[float]:
         """Log-probability of each choice's first token after the chat-templated ``messages``.

@@ -85,3 +85,50 @@ def trim() -> bool:
         return bool(libc.malloc_trim(ctypes.c_size_t(0)))
     except (AttributeError, OSError):
         return False
+
+
+class TrimWhenIdle:
+    """Hand the C heap's free memory back to the system whenever the last call in progress ends.
+
+    Why: glibc keeps what threads freed for reuse. After 8 callers had shared one
+    Assistant, about 180 MB of its resident memory was such free memory, so RSS
+    stayed ~20 % above the one-caller level although nothing was in use.
+    ``malloc_trim(0)`` costs about 0.2 ms when there is little to hand back (23 ms
+    the first time after a burst), small beside any call worth counting here, so
+    it runs each time the process goes idle rather than on a timer.
+
+    Use ``with trimmer.call(): ...`` around each top-level call.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.trims = 0
+        self._running = 0
+        self._lock = threading.Lock()
+
+    def call(self) -> _Call:
+        """A context manager that counts one call in progress."""
+        return _Call(self)
+
+    def _enter(self) -> None:
+        with self._lock:
+            self._running += 1
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._running -= 1
+            idle = self._running == 0
+        if idle and self.enabled:
+            trim()
+            self.trims += 1
+
+
+class _Call:
+    def __init__(self, owner: TrimWhenIdle) -> None:
+        self._owner = owner
+
+    def __enter__(self) -> None:
+        self._owner._enter()
+
+    def __exit__(self, *exc: object) -> None:
+        self._owner._leave()

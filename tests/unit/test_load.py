@@ -144,10 +144,11 @@ def test_thousand_sequential_asks_then_eight_callers(overlap_assistant) -> None:
 
 
 def test_llm_every_mixes_extractive_asks(overlap_assistant) -> None:
-    """With llm_every=5 only every fifth sequential ask (and each caller's first) drafts with the LLM."""
-    row = load.run_load(overlap_assistant, asks=50, callers=4, per_caller=5, llm_every=5)
+    """llm_every=5: the warm-up asks, then every fifth sequential ask and each caller's first use the LLM."""
+    row = load.run_load(overlap_assistant, asks=50, callers=4, per_caller=5, llm_every=5, warmup=5)
     assert row["errors"] == 0
-    assert 0 < row["llm_generations"] <= 10 + 4
+    # warm-up 5, then asks 5, 10, ... 45 (9), then each caller's first in the warm-up and the measured round
+    assert 0 < row["llm_generations"] <= 5 + 9 + 4 + 4
 
 
 def test_rounds_repeat_the_concurrent_phase(overlap_assistant) -> None:

@@ -74,3 +74,37 @@ def test_assistant_caps_arenas_at_construction(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "2"
+
+
+def test_trim_when_idle_trims_only_when_the_last_call_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Overlapping calls: no trim while one is still running; one trim when the last ends, even on error."""
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "trim", lambda: calls.append(1) or True)
+    idle = memory.TrimWhenIdle()
+    outer = idle.call()
+    outer.__enter__()
+    with idle.call():
+        pass
+    assert calls == []  # the outer call is still running
+    outer.__exit__(None, None, None)
+    assert calls == [1] and idle.trims == 1
+    with pytest.raises(ValueError), idle.call():
+        raise ValueError("a failed call still ends")
+    assert idle.trims == 2
+    off = memory.TrimWhenIdle(enabled=False)
+    with off.call():
+        pass
+    assert off.trims == 0 and calls == [1, 1]
+
+
+def test_the_assistant_trims_after_its_calls(fake_env) -> None:
+    """ask, chat, note, calc and extract each count as a call; the process is idle after each."""
+    from edge_assist.assistant import Assistant
+
+    registry, settings = fake_env
+    with Assistant(settings, registry) as assistant:
+        assistant.chat("hello")
+        assistant.note("[doctor] any fever ?\n[patient] no .")
+        assistant.calc("72 yo woman with hypertension.", "chads-vasc")
+        assistant.extract("Denies chest pain.")
+        assert assistant._idle.trims == 4
