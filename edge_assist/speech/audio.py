@@ -109,6 +109,16 @@ def is_ready_wav(path: Path, chunk_seconds: float) -> bool:
         return False
 
 
+def read_span(path: Path, start: float, end: float) -> np.ndarray:
+    """Samples ``start``..``end`` seconds of a 16 kHz mono 16-bit WAV (clipped to the file)."""
+    with wave.open(str(path), "rb") as wav:
+        total = wav.getnframes()
+        first = min(total, max(0, int(start * RATE)))
+        wav.setpos(first)
+        count = max(0, min(total, int(end * RATE)) - first)
+        return np.frombuffer(wav.readframes(count), dtype="<i2").copy()
+
+
 def quiet_cut(samples: np.ndarray, search_seconds: float = 20.0) -> int:
     """The sample index of the quietest 100 ms window in the last ``search_seconds``."""
     start = max(0, len(samples) - int(min(search_seconds * RATE, len(samples) / 3)))

@@ -54,6 +54,8 @@ class CorrectionOptions:
         max_words: the longest run of words merged into one drug name.
         min_chars: shortest run (letters) worth correcting; short words collide.
         unsure_below: a word the model gave less probability than this is doubted.
+        common_prior: added to a common drug's similarity when second-pass candidates are ranked.
+        primary_prior: the same for a main generic or brand name (not a synonym).
     """
 
     min_score: float = 0.84
@@ -65,6 +67,8 @@ class CorrectionOptions:
     max_words: int = 4
     min_chars: int = 5
     unsure_below: float = 0.6
+    common_prior: float = 0.04
+    primary_prior: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,45 @@ class DrugCorrector:
         if rival and lead - (rival.score - self._bar(rival.name, english, context)) < self.options.margin:
             return None
         return top
+
+    def candidates(self, text: str, limit: int = 4, min_score: float = 0.6) -> list[tuple[str, float]]:
+        """The closest correction targets to ``text`` above a low bar, best first.
+
+        A wider net than :meth:`match`: these are not corrections, only names for a
+        second decoding pass to choose between (:mod:`edge_assist.speech.redecode`).
+        Common drugs win near-ties.
+        """
+        key = sound_key(text)
+        n = len(text)
+        pool = [name for size in range(int(n * 0.6), int(n * 1.5) + 1)
+                for name in self._by_length.get(size, ())]
+        names = {name for name, _s, _ in process.extract(text, pool, scorer=fuzz.ratio, limit=10,
+                                                          score_cutoff=50)}
+        for found, _score, _ in process.extract(key, self._key_list, scorer=fuzz.ratio, limit=10,
+                                                score_cutoff=60):
+            names.update(self._keys[found])
+        scored = [self._score(text, key, name) for name in names]
+        ranked = sorted((m for m in scored if m.score >= min_score),
+                        key=lambda m: m.score + self._prior(m.name), reverse=True)
+        out: dict[str, float] = {}
+        for m in ranked:
+            out.setdefault(self.lexicon.display(m.name), round(m.score, 4))
+        return list(out.items())[:limit]
+
+    def _prior(self, name: str) -> float:
+        if name in self._common:
+            return self.options.common_prior
+        return self.options.primary_prior if name in self.lexicon.primary else 0.0
+
+    def is_cue(self, text: str) -> bool:
+        """Whether ``text`` is a dose, unit, number, frequency or prescribing word."""
+        return self._is_cue(text)
+
+    def is_target(self, word: str) -> bool:
+        """Whether ``word`` is a drug name correction may produce (common or prescribed)."""
+        name = word.lower()
+        return name in self._common or bool(self._keys.get(sound_key(name))
+                                            and name in self._keys[sound_key(name)])
 
     def _bar(self, name: str, english: bool, context: bool = True) -> float:
         bar = self.options.min_score

@@ -25,6 +25,7 @@ from edge_assist.models.base import Segment, Transcriber
 from edge_assist.speech.audio import is_ready_wav, iter_chunks, probe_duration
 from edge_assist.speech.commands import apply_commands
 from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
+from edge_assist.speech.redecode import RedecodeOptions, Redecoder
 from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
 from edge_assist.speech.vocabulary import build_vocabulary, english_words, load_lexicon
 
@@ -93,6 +94,8 @@ class SpeechOptions:
         chunk_seconds: longest stretch decoded at once (bounds memory).
         correction: the confidence bar and limits of correction.
         decode: Whisper's search settings.
+        redecode: the targeted second pass for suspected drug names (with ``correct``; off
+            by default, see :mod:`edge_assist.speech.redecode`).
     """
 
     bias: bool = True
@@ -104,6 +107,7 @@ class SpeechOptions:
     chunk_seconds: float = 600.0
     correction: CorrectionOptions = field(default_factory=CorrectionOptions)
     decode: DecodeOptions = field(default_factory=DecodeOptions)
+    redecode: RedecodeOptions = field(default_factory=RedecodeOptions)
 
 
 class SpeechPipeline:
@@ -177,7 +181,7 @@ class SpeechPipeline:
             if raw.start >= duration or raw.text.strip() == previous:
                 continue  # Whisper talking past the audio, or repeating itself
             previous = raw.text.strip()
-            segment = self._finish(raw, offset)
+            segment = self._finish(raw, offset, wav)
             if segment.text:
                 yield segment
             if progress:
@@ -191,7 +195,7 @@ class SpeechPipeline:
             hotwords=hints.hotwords if hints else None, word_timestamps=True,
             vad_filter=self.options.vad, **self.options.decode.as_kwargs(self.options.vad))
 
-    def _finish(self, raw: Segment, offset: float) -> TranscriptSegment:
+    def _finish(self, raw: Segment, offset: float, wav: Path | None = None) -> TranscriptSegment:
         confidence = TranscriptSegment.confidence_of(raw.avg_logprob)
         words = [TimedWord(w.start + offset, w.end + offset, w.word, w.probability)
                  for w in raw.words] or _untimed(raw, offset, confidence)
@@ -199,6 +203,11 @@ class SpeechPipeline:
         corrections: list = []
         if self.options.correct:
             words, corrections = self.corrector.correct_words(words)
+            if wav is not None and self.options.redecode.enabled:
+                redecoder = Redecoder(self.transcriber, self.corrector, self.options.redecode)
+                decode = self.options.decode.as_kwargs(vad=False)
+                words, more = redecoder.fix(words, wav, offset, decode)
+                corrections = sorted(corrections + more, key=lambda c: c.start)
         text = "".join(w.text for w in words).strip()
         if self.options.commands:
             text = apply_commands(text)

@@ -11,7 +11,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-CorrectionMethod = Literal["spelling", "phonetic"]
+CorrectionMethod = Literal["spelling", "phonetic", "redecode"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class Correction:
         start: when the original words start (seconds).
         end: when they end.
         score: match strength (0-1) that passed the confidence bar.
-        method: whether spelling or sound decided the match.
+        method: whether spelling or sound decided the match, or a second decoding pass
+            (``redecode``) heard the name.
     """
 
     original: str

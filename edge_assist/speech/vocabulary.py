@@ -47,11 +47,14 @@ class DrugLexicon:
         names: every name.
         common: frequently prescribed names, most common first.
         prescribed: names of drugs with a MedlinePlus page; empty means "all names".
+        primary: the main generic and brand names (not synonyms or other languages' forms);
+            preferred as candidates of a second decoding pass.
     """
 
     names: dict[str, str]
     common: tuple[str, ...]
     prescribed: frozenset[str] = frozenset()
+    primary: frozenset[str] = frozenset()
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.names
@@ -156,13 +159,34 @@ def load_lexicon() -> DrugLexicon:
     canonical = data.get("drug_canonical_to_data", {})
     names = {v: (v.capitalize() if brands.get(v, {}).get("is_brand") else v)
              for v in data["drug_variant_to_canonical"] if _WORD.fullmatch(v)}
+    to_canonical = data["drug_variant_to_canonical"]
     prescribed = {v for v in names if any(canonical.get(c, {}).get("medline_plus_id")
-                                          for c in data["drug_variant_to_canonical"][v])}
+                                          for c in to_canonical[v])}
+    prescribed -= _foreign_spellings(prescribed, brands, to_canonical)
     common = read_list("common_drugs.txt")
     for drug in common:
         if " " not in drug:
             names[drug.lower()] = drug
-    return DrugLexicon(names, tuple(d.lower() for d in common), frozenset(prescribed))
+    primary = {v for v in names if v in brands} | {d.lower() for d in common if " " not in d}
+    return DrugLexicon(names, tuple(d.lower() for d in common), frozenset(prescribed), frozenset(primary))
+
+
+def _foreign_spellings(names: set[str], primary: dict[str, object],
+                       to_canonical: dict[str, list[str]]) -> set[str]:
+    """Names that only respell a main name of the same drug ("heparine", "quinina", "lamotrigina").
+
+    The lexicon lists other languages' forms of many generics. They are never what an
+    English dictation says, and as correction targets they would beat the English name
+    on a near miss; spelt right, they are still recognised.
+    """
+    from rapidfuzz import fuzz
+
+    main: dict[str, list[str]] = {}
+    for name in names & primary.keys():
+        for c in to_canonical[name]:
+            main.setdefault(c, []).append(name)
+    return {v for v in names - primary.keys()
+            if any(fuzz.ratio(v, m) >= 85 for c in to_canonical[v] for m in main.get(c, ()))}
 
 
 def english_words(tokenizer_json: Path | None) -> frozenset[str]:
