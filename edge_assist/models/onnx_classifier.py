@@ -47,6 +47,7 @@ class OnnxClassifier:
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = n_threads
             opts.inter_op_num_threads = 1
+            opts.enable_mem_pattern = False  # inputs vary in shape: see onnx_encoder
             opts.log_severity_level = 3
             self._session: Any = ort.InferenceSession(
                 str(paths["model.onnx"]), sess_options=opts, providers=["CPUExecutionProvider"]

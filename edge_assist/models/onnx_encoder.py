@@ -37,6 +37,10 @@ class OnnxEmbedder(Embedder):
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = settings.models.n_threads or physical_cores()
             opts.inter_op_num_threads = 1
+            # Memory patterns are planned and kept per input shape; sentence batches come in ever new
+            # (batch, length) shapes, so the cache only grew (+42 MB in bench load, none once off),
+            # at no measurable speed cost (256 sentences: 2.45 s on, 2.49 s off).
+            opts.enable_mem_pattern = False
             opts.log_severity_level = 3
             self._session: Any = ort.InferenceSession(
                 str(paths["model.onnx"]), sess_options=opts, providers=["CPUExecutionProvider"]
