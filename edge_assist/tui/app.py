@@ -131,6 +131,8 @@ class EdgeAssistApp(App[None]):
 
     def tick(self) -> None:
         """Every two seconds: memory in the status bar; kiosk idle check."""
+        if not self.screen_stack:  # the timer can fire while the app is closing: nothing to draw
+            return
         if not getattr(self.screen, "activity", ""):
             self.refresh_status()
         if self.kiosk:

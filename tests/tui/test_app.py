@@ -92,3 +92,10 @@ async def test_missing_model_says_how_to_pull_it(edge_home) -> None:
         await settle(pilot)
         hint = str(app.screen.query_one("#models-hint").render())
         assert "edge-assist models pull qwen2.5-coder-0.5b-instruct-q4_k_m" in hint
+
+
+def test_the_status_timer_firing_with_no_screen_does_nothing(make) -> None:
+    """The two-second timer can fire while the app is closing (no screen left): no traceback."""
+    app = make()
+    assert app.screen_stack == []  # not started: the same state as after the last screen closed
+    app.tick()
