@@ -13,11 +13,11 @@ models and draft every answer with the LLM whatever ``llm_every`` says, so each
 question of the mix has reached the chat model once: llama.cpp's memory grows
 with the longest prompt it has seen (KV cache and buffers are touched lazily),
 which is working set, not a leak (``rss_growth_pct`` is measured from there). Then one
-concurrent round runs before the measured rounds: the first time C threads
-work, glibc hands each its own malloc arena (capped by
-:func:`~edge_assist.models.memory.cap_malloc_arenas`) and the runtimes create
-their per-thread state, a one-off step rather than a leak;
-``rss_growth_after_concurrent_warmup_pct`` is measured from after it. After
+concurrent round runs before the measured rounds (the first time C threads
+work; glibc's arenas are capped by
+:func:`~edge_assist.models.memory.cap_malloc_arenas`), and
+``rss_growth_after_concurrent_warmup_pct`` is measured from after it. The
+README's Trust section records what each fix of the growth changed. After
 every concurrent round RSS is read twice: as it is, and again after
 ``malloc_trim(0)`` hands the C heap's free pages back, so the trimmed figure is
 memory still held (retained), the untrimmed one includes free memory glibc
