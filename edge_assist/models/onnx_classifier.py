@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from edge_assist.errors import ModelLoadError
+from edge_assist.models.onnx_session import cpu_session, padded_feeds
 
 if TYPE_CHECKING:
     from edge_assist.models.store import ModelStore
@@ -35,7 +36,7 @@ class OnnxClassifier:
 
     def __init__(self, paths: dict[str, Path], max_length: int = 256, n_threads: int = 0) -> None:
         import numpy as np  # noqa: F401  (fail early if the runtime lacks it)
-        import onnxruntime as ort
+        import onnxruntime  # noqa: F401
         from tokenizers import Tokenizer
 
         missing = [name for name in REQUIRED if name not in paths or not Path(paths[name]).is_file()]
@@ -44,14 +45,7 @@ class OnnxClassifier:
         try:
             self.labels: list[str] = list(json.loads(Path(paths["labels.json"]).read_text("utf-8"))["labels"])
             self._tokenizer = Tokenizer.from_file(str(paths["tokenizer.json"]))
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = n_threads
-            opts.inter_op_num_threads = 1
-            opts.enable_mem_pattern = False  # inputs vary in shape: see onnx_encoder
-            opts.log_severity_level = 3
-            self._session: Any = ort.InferenceSession(
-                str(paths["model.onnx"]), sess_options=opts, providers=["CPUExecutionProvider"]
-            )
+            self._session: Any = cpu_session(paths["model.onnx"], n_threads)
         except Exception as exc:  # onnxruntime and tokenizers raise untyped errors
             raise ModelLoadError(f"could not load classifier: {exc}".splitlines()[0]) from None
         self._tokenizer.enable_truncation(max_length)
@@ -102,16 +96,7 @@ class OnnxClassifier:
     def _run(self, texts: list[str]) -> Any:
         import numpy as np
 
-        encodings = self._tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, enc in enumerate(encodings):
-            ids[row, : len(enc.ids)] = enc.ids
-            mask[row, : len(enc.ids)] = 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.zeros_like(ids)
+        feeds = padded_feeds(self._tokenizer.encode_batch(texts), self._inputs)
         return self._session.run(None, feeds)[0].astype(np.float32)
 
     def close(self) -> None:

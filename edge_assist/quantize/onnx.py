@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from edge_assist.errors import InputError
+from edge_assist.models.onnx_session import padded_feeds
 from edge_assist.quantize._files import dir_size, staged_dir
 from edge_assist.quantize.errors import ConversionError, GateFailedError, require
 
@@ -234,20 +235,12 @@ class _CalibrationReader:
 
 def encode(tokenizer: Path, texts: Sequence[str], max_length: int = 256) -> dict[str, Any]:
     """Padded ``input_ids``/``attention_mask``/``token_type_ids`` as the runtime builds them."""
-    import numpy as np
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(tokenizer))
     tok.enable_truncation(max_length)
     tok.no_padding()
-    encodings = tok.encode_batch(list(texts))
-    width = max(len(e.ids) for e in encodings)
-    ids = np.zeros((len(encodings), width), dtype=np.int64)
-    mask = np.zeros_like(ids)
-    for row, e in enumerate(encodings):
-        ids[row, : len(e.ids)] = e.ids
-        mask[row, : len(e.ids)] = 1
-    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    return padded_feeds(tok.encode_batch(list(texts)), {"token_type_ids"})
 
 
 def onnx_outputs(folder: Path, texts: Sequence[str], task: str) -> Any:
