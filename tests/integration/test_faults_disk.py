@@ -180,19 +180,9 @@ class Driver:
 
     def _big_model(self) -> Any:
         """A 3-part, 12 MiB model whose parts lie outside the store (bigger than the tmpfs)."""
-        import hashlib
+        from tests.unit.trust._fault_worker import manifest
 
-        from edge_assist.models.manifest import ModelFile, ModelManifest
-
-        digest, parts = hashlib.sha256(), []
-        for i in range(3):
-            part = self.outside / f"part{i}"
-            part.write_bytes(bytes([i + 1]) * (4 << 20))
-            digest.update(part.read_bytes())
-            parts.append(f"file:{part}")
-        return ModelManifest(id="fault-model", name="Fault model", task="chat", format="fake", licence="test",
-                             files=[ModelFile(name="model.bin", sha256=digest.hexdigest(), size=12 << 20,
-                                              parts=parts)], source="test")
+        return manifest(self.outside)
 
     # -- running ------------------------------------------------------------------------------
     def cli(self, args: list[str]) -> dict[str, Any]:
