@@ -19,6 +19,8 @@ import ctypes.util
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 M_ARENA_MAX = -8  # glibc <malloc.h>
@@ -106,29 +108,17 @@ class TrimWhenIdle:
         self._running = 0
         self._lock = threading.Lock()
 
-    def call(self) -> _Call:
-        """A context manager that counts one call in progress."""
-        return _Call(self)
-
-    def _enter(self) -> None:
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """Count one call in progress for the ``with`` block; trim if it was the last one."""
         with self._lock:
             self._running += 1
-
-    def _leave(self) -> None:
-        with self._lock:
-            self._running -= 1
-            idle = self._running == 0
-        if idle and self.enabled:
-            trim()
-            self.trims += 1
-
-
-class _Call:
-    def __init__(self, owner: TrimWhenIdle) -> None:
-        self._owner = owner
-
-    def __enter__(self) -> None:
-        self._owner._enter()
-
-    def __exit__(self, *exc: object) -> None:
-        self._owner._leave()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                idle = self._running == 0
+            if idle and self.enabled:
+                trim()
+                self.trims += 1
