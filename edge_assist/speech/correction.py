@@ -243,8 +243,7 @@ class DrugCorrector:
     def is_target(self, word: str) -> bool:
         """Whether ``word`` is a drug name correction may produce (common or prescribed)."""
         name = word.lower()
-        return name in self._common or bool(self._keys.get(sound_key(name))
-                                            and name in self._keys[sound_key(name)])
+        return name in self._common or name in self._keys.get(sound_key(name), ())
 
     def _bar(self, name: str, english: bool, context: bool = True) -> float:
         bar = self.options.min_score
