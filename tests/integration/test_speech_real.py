@@ -24,3 +24,25 @@ def test_real_model_transcribes_clip_with_drug_name(need, speech_clip, model_id:
     # Structure and rough content only: drug-name accuracy is measured by `eval speech`,
     # and on this clip both models currently miss "amoxicillin" (see the issue's report).
     assert len(set(normalize(text).split()) & heard) >= 4
+
+
+def test_short_clip_is_decoded_in_one_window(need, speech_clip, monkeypatch) -> None:
+    """With the clinical hotwords on, a clip under 30 s costs one decoding pass, not a second one
+    over the silence after its last word (which tiny.en filled with "Thank you." and drug names)."""
+    import faster_whisper.transcribe as fw
+
+    settings = need("whisper-tiny.en")
+    wav, _ = speech_clip
+    calls = []
+    original = fw.WhisperModel.generate_with_fallback
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(fw.WhisperModel, "generate_with_fallback", counted)
+    with Assistant(settings) as assistant:
+        pipeline = assistant.speech_pipeline()
+        assert pipeline.options.bias and pipeline.vocabulary.hotwords
+        transcript = pipeline.transcribe(wav)
+    assert transcript.text and len(calls) == 1
