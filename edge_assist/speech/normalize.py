@@ -54,6 +54,16 @@ SPELLINGS = {
     "diarrhoea": "diarrhea", "oestrogen": "estrogen", "litre": "liter", "litres": "liters",
     "centre": "center", "colour": "color", "behaviour": "behavior", "tumour": "tumor",
     "foetal": "fetal", "orthopaedic": "orthopedic", "haemorrhage": "hemorrhage",
+    "sulphate": "sulfate", "sulphur": "sulfur", "sulphonylurea": "sulfonylurea",
+    "ischaemia": "ischemia", "ischaemic": "ischemic", "leukaemia": "leukemia",
+    "anaesthesia": "anesthesia", "anaesthetic": "anesthetic", "haematology": "hematology",
+    "haemodialysis": "hemodialysis", "haematuria": "hematuria", "haemoptysis": "hemoptysis",
+    "oesophageal": "esophageal", "paediatrics": "pediatrics", "gynaecology": "gynecology",
+    "dyspnoea": "dyspnea", "apnoea": "apnea", "faeces": "feces", "caesarean": "cesarean",
+    "coeliac": "celiac", "oestradiol": "estradiol", "aluminium": "aluminum", "fibre": "fiber",
+    "labour": "labor", "tumours": "tumors", "haemorrhoids": "hemorrhoids", "hypoglycaemia":
+    "hypoglycemia", "hyperglycaemia": "hyperglycemia", "hypokalaemia": "hypokalemia",
+    "hyperkalaemia": "hyperkalemia", "hyponatraemia": "hyponatremia", "septicaemia": "septicemia",
 }
 UNITS = SPELLINGS  # the former name
 

@@ -42,6 +42,7 @@ def test_spoken_form_reads_units() -> None:
     ("Metformin b.i.d.", "metformin BID"),
     ("Dr. Smith", "doctor smith"),
     ("Um, the oedema, uh, improved", "the edema improved"),
+    ("Ferrous sulphate; hypokalaemia in coeliac disease", "ferrous sulfate hypokalemia in celiac disease"),
     ("2+ pitting edema", "two plus pitting edema"),
     ("BP 120/80 mmHg", "bp 120 80 millimeters of mercury"),
     ("She cannot", "she can't"),
