@@ -514,7 +514,9 @@ def fill_from_note(calc: Calculator, note: str, llm: ChatModel | None = None,
             inputs[spec.name] = value
     missing = [s for s in calc.spec.inputs if s.required and s.name not in inputs]
     if missing and llm is not None:
-        inputs.update(_ask_llm(calc, missing, note, llm, probe))
+        from edge_assist.calculators.note_llm import ask_llm
+
+        inputs.update(ask_llm(calc, missing, note, llm, probe))
     result = calc.evaluate(inputs)
     result.conflicts, result.warnings = probe.conflicts, probe.warnings + result.warnings
     result.assumptions = probe.assumptions + result.assumptions
@@ -546,58 +548,3 @@ def _note_default(calc: Calculator, spec: InputSpec, result: CalcResult) -> Inpu
     why = f" ({spec.help})" if spec.help else ""
     result.assumptions.append(f"{spec.label or spec.name}: not mentioned in the note, assumed {shown}{why}")
     return value
-
-
-_EXCERPT_CHARS = 700
-
-
-def _excerpt(note: str, specs: list[InputSpec]) -> str:
-    """The sentences that name a wanted input (label, alias or name), else those with numbers.
-
-    A short prompt keeps the small model's answer near 1-2 s on two CPU cores (the whole
-    note would cost tens of seconds of prompt processing) and points it at the right place.
-    """
-    words = [w for s in specs for w in (s.name.replace("_", " "), s.label, *s.aliases) if len(w) >= 3]
-    names = [r for s in specs if (r := _label_names(s.name)) is not None]
-    starts, ends = _sentence_bounds(note)
-    sentences = [note[a:b].strip() for a, b in zip(starts, ends, strict=True)]
-    chosen = [t for t in sentences if any(r.search(t) for r in names)
-              or any(w.lower() in t.lower() for w in words)]
-    chosen = chosen or [t for t in sentences if re.search(r"\d", t)]
-    text = " ".join(chosen)
-    return text[:_EXCERPT_CHARS] if text else note[:_EXCERPT_CHARS]
-
-
-def _ask_llm(calc: Calculator, specs: list[InputSpec], note: str, llm: ChatModel,
-             result: CalcResult) -> dict[str, InputValue]:
-    """Ask the LLM for numeric inputs; keep only numbers that literally occur in the note (their span)."""
-    from edge_assist.models.base import GenerationOptions, Message
-
-    wanted = [s for s in specs if s.type == "number"]
-    if not wanted:
-        return {}
-    schema = {"type": "object", "properties": {s.name: {"type": ["number", "null"]} for s in wanted},
-              "required": [s.name for s in wanted]}
-    asks = "; ".join(f"{s.name}: {s.label or s.name} in {s.unit or 'its usual unit'}" for s in wanted)
-    system = "Extract values from the clinical note. Use null when a value is not stated."
-    messages = [Message("system", system),
-                Message("user", f"Note (excerpt):\n{_excerpt(note, wanted)}\n\nGive: {asks}")]
-    try:
-        reply = llm.generate_json(messages, schema, GenerationOptions(max_tokens=200))
-    except EdgeAssistError as exc:
-        if exc.exit_code == 130:
-            raise
-        result.warnings.append("the language model gave no usable answer")
-        return {}
-    out = {}
-    for spec in wanted:
-        number = reply.get(spec.name)
-        text = f"{number:g}" if isinstance(number, int | float) else ""
-        at = note.find(text) if text else -1
-        if at < 0:
-            continue
-        try:
-            out[spec.name] = calc.coerce(spec.name, float(number), "llm", Span(at, at + len(text), text))
-        except EdgeAssistError as exc:
-            result.warnings.append(f"{spec.name}: the model's value was refused ({exc.message})")
-    return out
