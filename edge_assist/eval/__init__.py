@@ -47,12 +47,18 @@ class EvalTask(ABC):
     data_file: str = ""  # the upstream file name, found inside a folder given as --data
 
     def locate(self, data: Path) -> Path:
-        """The data file: ``data`` itself, or ``data/<data_file>``.
+        """The data file: ``data`` itself, ``data/<data_file>``, or the one ``data/*/<data_file>``.
+
+        The last form lets ``--data`` name the folder that holds every data set in its own
+        subfolder (``../shared/data``), as ``eval speech`` already takes it.
 
         Raises:
             InputError: missing or unreadable.
         """
         path = data / self.data_file if data.is_dir() else data
+        if data.is_dir() and self.data_file and not path.is_file():
+            found = sorted(data.glob(f"*/{self.data_file}"))
+            path = found[0] if len(found) == 1 else path
         if not path.is_file():
             raise InputError(
                 f"no {self.data_file or 'data file'} at {data}",

@@ -30,3 +30,11 @@ def test_schema_forces_a_letter(assistant) -> None:
     run_task("medmcqa", DATA, assistant, limit=1)
     _, _, options = assistant.llm.calls[-1]
     assert options.json_schema["properties"]["answer"]["enum"] == ["A", "B", "C", "D"]
+
+
+def test_data_root_with_one_folder_per_set_is_accepted(assistant, tmp_path) -> None:
+    """``--data`` may name the folder holding each data set in its own subfolder."""
+    (tmp_path / "medmcqa").mkdir()
+    (tmp_path / "medmcqa" / "medmcqa_dev.jsonl").write_bytes(DATA.read_bytes())
+    FakeChatModel.enqueue('{"answer": "A"}')
+    assert run_task("medmcqa", tmp_path, assistant, limit=1).n == 1
