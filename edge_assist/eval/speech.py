@@ -176,6 +176,19 @@ def score(clips: list[Scored], drugs: frozenset[str], suffix: str = "") -> dict[
     return {f"{k}{suffix}": v for k, v in metrics.items()}
 
 
+def by_voice(clips: list[Scored], drugs: frozenset[str]) -> dict[str, float]:
+    """WER, plain WER and drug-name accuracy per synthetic voice (``wer/voice/espeak-ng:en-gb@140``).
+
+    The voices differ far more than the halves do; a reader comparing with another set
+    (one voice, a real speaker) needs to see which of them the mean hides.
+    """
+    out: dict[str, float] = {}
+    for voice in sorted({c.voice for c in clips}):
+        m = score([c for c in clips if c.voice == voice], drugs)
+        out |= {f"{k}/voice/{voice}": m[k] for k in ("wer", "wer_plain", "drug_accuracy", "clips")}
+    return out
+
+
 def _drug_accuracy(ref_drugs: list[Counter[str]], hyps: list[str]) -> float:
     total = sum(sum(c.values()) for c in ref_drugs)
     if not total:
@@ -245,6 +258,7 @@ class SpeechTask(EvalTask):
         metrics = score(scored, drugs)
         for half in HALVES:
             metrics.update(score([c for c in scored if c.half == half], drugs, f"_{half}"))
+        metrics.update(by_voice(scored, drugs))
         used = sorted({c.voice for c in scored})
         return EvalResult(self.name, str(data), len(texts), metrics, model=full.transcriber.id,
                           notes=[f"voices: {', '.join(used)}; 16 kHz mono",

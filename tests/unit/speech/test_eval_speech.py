@@ -86,6 +86,19 @@ def test_eval_end_to_end_on_the_fake(assistant, tmp_path: Path, monkeypatch) -> 
     assert result.n == 12 + 3 and m["drug_mentions"] == 12
     assert m["wer"] == 0.0 and m["drug_accuracy"] == 1.0
     assert m["clips_tune"] + m["clips_test"] == result.n and "wer_raw_test" in m
+    per_voice = {k: v for k, v in m.items() if k.startswith("clips/voice/")}
+    assert per_voice and sum(per_voice.values()) == result.n
+    assert all(m[k.replace("clips/", "wer/")] == 0.0 for k in per_voice)
+
+
+def test_by_voice_separates_the_voices() -> None:
+    """Each voice gets its own WER and drug accuracy; a bad voice does not hide in the mean."""
+    good = Scored("Start lisinopril.", "tune", "a", "Start lisinopril.", "Start lisinopril.", "", 5.0)
+    bad = Scored("Start lisinopril.", "test", "b", "Start lisinopril.", "Start listen april.", "", 5.0)
+    m = speech_eval.by_voice([good, bad], DRUGS)
+    assert m["wer/voice/a"] == 0.0 and m["wer/voice/b"] > 0.5
+    assert (m["drug_accuracy/voice/a"], m["drug_accuracy/voice/b"]) == (1.0, 0.0)
+    assert m["clips/voice/a"] == m["clips/voice/b"] == 1.0
 
 
 def test_csv_without_text_columns_is_refused(tmp_path: Path) -> None:
