@@ -246,9 +246,11 @@ def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -
     hits = evidence.hits
     if not draft or INSUFFICIENT.lower() in draft.lower():
         return _abstain(question, hits, "generative", draft)
-    drafts = support.parse_draft(draft)
+    drafts = list({d.text.lower(): d for d in reversed(support.parse_draft(draft))}.values())[::-1]
     vectors = embedder.embed_batch([d.text for d in drafts]) if drafts else []
     scored = [_score_one(d, v, evidence, question) for d, v in zip(drafts, vectors, strict=True)]
+    if scored and support.unfinished(draft):
+        scored[-1].supported = False  # cut off by the token budget: its end is not known
     kept = [s for s in scored if s.supported]
     if not kept or len(kept) / len(scored) < MIN_SUPPORTED_SHARE:
         return _abstain(question, hits, "generative", draft, scored)
@@ -264,9 +266,9 @@ def _score_one(draft: support.Draft, vec: list[float], evidence: _Evidence, ques
     cited = [n for n in draft.cited if 1 <= n <= len(passages)]
     candidates = cited or list(range(1, len(passages) + 1))
     best: SentenceSupport | None = None
+    echo = support.echoes(question, draft.text)
     for n in candidates:
-        echo = verdict.is_yes_no(question) and support.echoes(question, draft.text)
-        result = _support_by(draft, vec, evidence, n, bool(cited), echo)
+        result = _support_by(draft, vec, evidence, n, bool(cited), echo, question)
         if best is None or (result.supported, result.score) > (best.supported, best.score):
             best = result
     assert best is not None
@@ -274,13 +276,15 @@ def _score_one(draft: support.Draft, vec: list[float], evidence: _Evidence, ques
 
 
 def _support_by(draft: support.Draft, vec: list[float], evidence: _Evidence, n: int,
-                cited: bool, echo: bool) -> SentenceSupport:
+                cited: bool, echo: bool, question: str) -> SentenceSupport:
     """Support of one sentence by passage ``n``: overlap and similarity, then the cues that veto them.
 
     Vetoes: a number the passage lacks; a flipped polarity or direction, or a question or aim
-    stated as a finding (``support.contradicts``, against the closest passage sentence); and,
-    for a sentence that only restates the question, anything short of that passage sentence
-    saying it nearly word for word.
+    stated as a finding (``support.contradicts``, against the closest passage sentence); a
+    sentence that is itself a question (it states nothing); and, for a sentence that only
+    restates the question (whatever kind of question), anything short of that passage
+    sentence saying it nearly word for word; and a word of the question that the sentence
+    states but the passage sentences it rests on do not (``support.grafted``).
     """
     passage = evidence.passages[n - 1]
     lexical = support.lexical_support(draft.text, passage)
@@ -288,10 +292,15 @@ def _support_by(draft: support.Draft, vec: list[float], evidence: _Evidence, n: 
     sentences = evidence.sentences[n - 1]
     aligned = sentences[closest] if closest >= 0 else ""
     numbers_ok = support.numbers_supported(draft.text, passage)
-    flipped = bool(aligned) and support.contradicts(draft.text, aligned)
+    worded = support.closest_in_words(draft.text, sentences)  # embeddings may pick another sentence
+    flipped = bool(aligned) and (support.contradicts(draft.text, aligned)
+                                 or support.states_aim(draft.text, worded)
+                                 or support.drops_qualifier(draft.text, worded))
     score = support.combine(lexical, semantic)
     window = " ".join(sentences[max(closest - 1, 0):closest + 1])  # "A score of 3 ..." needs "CURB-65 ..."
-    ok = (numbers_ok and not flipped and score >= support.SUPPORT_THRESHOLD
+    around = " ".join(sentences[max(closest - 1, 0):closest + 2])
+    ok = (numbers_ok and not flipped and score >= support.SUPPORT_THRESHOLD and not support.asks(draft.text)
+          and not support.grafted(draft.text, question, around)
           and lexical >= support.MIN_LEXICAL
           and (not echo or support.lexical_support(draft.text, window) >= support.ECHO_MIN_ALIGNED))
     return SentenceSupport(draft.text, [n], round(score, 3), round(lexical, 3), round(semantic, 3), ok, cited,

@@ -25,9 +25,16 @@ from edge_assist.index.search import terms
 SUPPORT_THRESHOLD = 0.5
 MIN_LEXICAL = 0.6  # and most of its content words must be the passage's: topic alone is not support
 ECHO_NEW_WORDS = 2  # a sentence adding at most this many words to the question's only restates it
-ECHO_MIN_ALIGNED = 0.8  # such a sentence must be (nearly) one passage sentence, word for word
+ECHO_MIN_ALIGNED = 1.0  # such a sentence must be what a passage sentence says, every content word of it
 LEXICAL_WEIGHT = 0.5
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Function words the index's short stop list keeps (it is tuned for search, where they are cheap):
+# counted here they made "X has been well established" a sentence with words of its own.
+_FUNCTION = frozenset({
+    "been", "being", "they", "them", "their", "there", "these", "those", "vs", "versus", "than", "then",
+    "also", "into", "onto", "our", "we", "us", "he", "she", "his", "her", "him", "its", "would", "could",
+    "might", "must", "shall", "did", "had", "if", "so", "such", "very", "all", "any", "both", "each",
+})  # fmt: skip
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?![a-z])|\n+")  # "s.c. anti-TNF" and "et al. found" go on
 _CITE = re.compile(r"\[\s*(?:passages?\s*)?(\d{1,2}(?:\s*[,;&]\s*(?:and\s*)?(?:passages?\s*)?\d{1,2})*)\s*\]",
                    re.IGNORECASE)
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # "25,000" is one number, not 25
@@ -37,15 +44,28 @@ _FRAMING = re.compile(
     r"the\s+(?:study|studies|results?|findings?|data|authors?|trial|analysis)\s+(?:found|finds|show(?:ed|s)?|"
     r"indicated?|indicates|suggest(?:ed|s)?|demonstrated?|demonstrates|concluded?|concludes|revealed?|"
     r"reveals)\s+(?:that\s+)?|according\s+to\s*,\s*|based\s+on\s+[^,]{1,60},\s*|(?:yes|no)\s*[,.]\s+|"
-    r"(?:according\s+to\s+)?(?:the\s+)?passages?\s*\[?\d*\]?(?:\s+and\s+\[?\d+\]?)?"
+    r"(?:the\s+)?passages?\s*\[?\d+\]?\s*\([A-Za-z ]{1,30}\)\s*:?\s+(?=[A-Z])|"  # "Passage 2 (Results) Of"
+    r"(?:specifically,?\s+|in\s+particular,?\s+)?(?:according\s+to\s+)?(?:the\s+)?passages?\s*\[?\d*\]?"
+    r"(?:\s+and\s+\[?\d+\]?)?"
     r"(?:\s*[,:]\s*|\s+(?:states?|says|shows?|reports?|notes?|mentions?|explains?|indicates?)\s*:?\s+"
     r"(?:that\s+)?))",
     re.IGNORECASE)
 _EMPTY_REF = re.compile(r"\s*\(\s*(?:passages?\s*)?[\d,\s]*\)", re.IGNORECASE)  # "(Passage [1])" once cut
-_AIM = re.compile(r"\?\s*$|\bwhether\b|\bin\s+question\b|\bquestion(?:ed|able)\b|\bcontroversial\b|"
+_AIM = re.compile(r"\?\s*$|^\s*(?:do|does|did|is|are|can|could|should)\s+[a-z]|"
+                  r"\b(?:main\s+|primary\s+|secondary\s+)?outcome\s+measures?\b|\bwhether\b|\bin\s+question\b|\bquestion(?:ed|able)\b|\bcontroversial\b|"
                   r"\bunclear\b|\bto\s+(?:further\s+)?(?:determine|assess|evaluate|examine|"
                   r"investigate|compare|test|explore|identify)\b|\b(?:objectives?|aims?|aimed|purpose|"
                   r"hypothes[ie]s|hypothesi[sz]ed)\b", re.IGNORECASE)
+# What was done, not what was found: "the odds that ... were calculated", "Prognostic evaluation
+# of ...". A sentence that drops the verb states the measured thing as a result.
+_METHOD = re.compile(r"\b(?:was|were|is|are|been|be)\s+(?:\w+ly\s+|then\s+|also\s+)?(?:calculated|measured|"
+                     r"assessed|evaluated|analy[sz]ed|compared|examined|investigated|studied|recorded|"
+                     r"estimated|determined|tested|reviewed)\b|^\s*(?:[\w-]+\s+){0,2}(?:evaluation|"
+                     r"assessment|comparison|analysis)\s+of\b", re.IGNORECASE)
+# A restrictive qualifier the sentence cut off: "... oophorectomy in girls with torsion | in which
+# the ovary appears necrotic".
+_QUALIFIER = re.compile(r"^\s*(?:in\s+which|who|whose|that|only|unless|if|when|where|except|provided)\b",
+                        re.IGNORECASE)
 _LABEL = re.compile(r"^\((?:[A-Za-z][A-Za-z-]*\s?){1,4}\)\s+")
 _NEGATIONS = frozenset({"not", "no", "never", "without", "neither", "nor", "none", "cannot", "can't",
                         "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "aren't", "fail",
@@ -54,10 +74,16 @@ _NEGATIONS = frozenset({"not", "no", "never", "without", "neither", "nor", "none
 _PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"),
           ("higher", "lower"), ("more", "less"), ("greater", "smaller"), ("improved", "worsened"),
           ("better", "worse"), ("increased", "reduced"), ("raises", "lowers"), ("above", "below"),
-          ("positive", "negative"), ("effective", "ineffective"), ("safe", "unsafe"))
+          ("positive", "negative"), ("effective", "ineffective"), ("safe", "unsafe"),
+          ("similar", "different"), ("similar", "differences"), ("same", "different"),
+          ("same", "differences"), ("similar", "differed"))
 _COMPARISONS = frozenset({"significantly", "significant", "higher", "lower", "greater", "fewer", "better",
                           "worse", "superior", "inferior", "increased", "decreased", "reduced", "improved",
                           "worsened", "effective", "ineffective", "safer", "outperformed"})
+# Claims of cause and effect ("reverses", "prevents", "predicts", "is associated with"): like a
+# comparison, one such word turns a passage's background or hypothesis into a finding.
+_CLAIM_ROOTS = ("revers", "caus", "prevent", "predict", "associat", "correlat", "protect", "induc",
+                "cure", "cured", "cures", "eliminat", "benefi")
 _OPPOSITES = tuple(pair for a, b in _PAIRS for pair in ((a, b), (b, a)))
 
 
@@ -118,7 +144,7 @@ def unframe(sentence: str) -> str:
 def stems(text: str) -> set[str]:
     """Content words, a plural "s" dropped, cut to six characters: a stemmer good enough for overlap."""
     return {(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)[:6]
-            for w in terms(text)}
+            for w in terms(text) if w not in _FUNCTION}
 
 
 def lexical_support(sentence: str, passage: str) -> float:
@@ -130,7 +156,7 @@ def lexical_support(sentence: str, passage: str) -> float:
 
 
 def numbers_supported(sentence: str, passage: str) -> bool:
-    """Every number, and every word of comparison or significance, in the sentence is in the passage.
+    """Every number, and every word of comparison, significance or effect, in the sentence is in the passage.
 
     "Significantly higher" is a claim of the same kind as a dose: small models add it to
     sentences whose passage compares nothing, and overlap barely notices one word.
@@ -138,7 +164,11 @@ def numbers_supported(sentence: str, passage: str) -> bool:
     found = {n.replace(",", "") for n in _NUMBER.findall(passage)}
     if not all(n.replace(",", "") in found for n in _NUMBER.findall(sentence)):
         return False
-    return (_words(sentence) & _COMPARISONS) <= _words(passage)
+    if not (_words(sentence) & _COMPARISONS) <= _words(passage):
+        return False
+    stated = _words(passage)
+    return all(any(w.startswith(root) for w in stated)
+               for root in _CLAIM_ROOTS if any(w.startswith(root) for w in _words(sentence)))
 
 
 def semantic_support(sentence_vec: Any, passage_vecs: Sequence[Any]) -> float:
@@ -169,20 +199,74 @@ def contradicts(sentence: str, evidence: str) -> bool:
     and a question or aim stated as a finding (the evidence asks "whether X", or sets out
     "to determine" it, and the sentence asserts X).
     """
-    if _negated(sentence) != _negated(evidence) or (_AIM.search(evidence) and not _AIM.search(sentence)):
+    if _negated(sentence) != _negated(evidence) or states_aim(sentence, evidence):
         return True
     said, stated = _words(sentence), _words(evidence)
     return any(word in said and opposite in stated and word not in stated and opposite not in said
                for word, opposite in _OPPOSITES)
 
 
-def echoes(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` only restates the question (as a yes or a no): at most two words of its own.
+def states_aim(sentence: str, evidence: str) -> bool:
+    """Whether ``sentence`` asserts what ``evidence`` only asks, aims at, hypothesises or measured."""
+    return any(cue.search(evidence) and not cue.search(sentence) for cue in (_AIM, _METHOD))
 
-    Such a sentence is a verdict, and overlap with a passage proves nothing about a verdict:
-    the retrieved passages share the question's words whatever they conclude.
+
+def drops_qualifier(sentence: str, evidence: str) -> bool:
+    """Whether ``sentence`` is the start of ``evidence`` cut just before a restrictive qualifier.
+
+    "Most surgeons perform oophorectomy in girls with ovarian torsion" is word for word the
+    passage, and false without its end: "in which the ovary appears necrotic".
+    """
+    said = re.findall(r"[\w%.-]+", sentence.lower().rstrip(". "))
+    words = re.findall(r"[\w%.-]+|[,;:]", evidence.lower())
+    plain = [w for w in words if w not in ",;:"]
+    if not said or len(said) >= len(plain) or plain[:len(said)] != said:
+        return False
+    rest = " ".join(plain[len(said):])
+    return bool(_QUALIFIER.match(rest))
+
+
+def closest_in_words(sentence: str, candidates: Sequence[str]) -> str:
+    """The candidate sharing most of the sentence's content words ('' when there is none)."""
+    return max(candidates, key=lambda c: lexical_support(sentence, c), default="")
+
+
+def echoes(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` only restates the question: at most two words of its own.
+
+    Such a sentence is a verdict ("Cold knife conization is the same procedure as LEEP."
+    for "... Are they the same procedure?"), and overlap with a passage proves nothing about
+    a verdict: the retrieved passages share the question's words whatever they conclude.
+    That holds for any question, not only those opening with "Is" or "Does".
     """
     return len(stems(sentence) - stems(question)) <= ECHO_NEW_WORDS
+
+
+def grafted(sentence: str, question: str, evidence: str) -> set[str]:
+    """The question's words that the sentence states but its evidence sentences do not.
+
+    Asked "Can routine offering of vaccination reduce disparities?", a small model turns
+    "the frequency of missed opportunities ... was higher" into "routine offering ... was
+    higher": the passage's sentence with the question's subject grafted on, which reads
+    as an answer and overlaps the passage almost word for word. A faithful sentence takes
+    its terms from the evidence; the question's terms it uses are the evidence's too.
+    """
+    return (stems(sentence) & stems(question)) - stems(evidence)
+
+
+def unfinished(draft: str) -> bool:
+    """Whether the draft stops mid-sentence (the token budget ran out): no closing mark at its end."""
+    tail = _CITE.sub("", draft).rstrip(" \"”')]")
+    return bool(tail) and tail[-1] not in ".!?:"
+
+
+def asks(sentence: str) -> bool:
+    """Whether the sentence is a question ("Nasal fractures: is closed reduction satisfying?").
+
+    Small models echo the user's question or a title back as a sentence of the answer; it
+    asserts nothing a passage could support, and shown with a citation it reads as if it did.
+    """
+    return sentence.rstrip(" \"”'").endswith("?")
 
 
 def _words(text: str) -> set[str]:

@@ -36,8 +36,9 @@ REASON_TURN = "In one sentence, say what the results show about the question."
 FOLLOW_UP = "So, is the answer to the question yes, no or maybe? Reply with one word."
 REASON_TOKENS = 60
 _YES_NO = re.compile(
-    r"^\s*(is|are|was|were|does|do|did|can|could|should|would|will|has|have|had|may|might|must|"
-    r"shall)\b", re.IGNORECASE)
+    r"^\s*(?:and\s+|but\s+|so\s+|then\s+|really\s+)?(is|are|was|were|does|do|did|can|could|should|would|"
+    r"will|has|have|had|may|might|must|shall)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[:;]\s+|(?<=[.!?])\s+")  # "Cold knife conization vs. LEEP. Are they the same?"
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,13 @@ class Verdict:
 
 
 def is_yes_no(question: str) -> bool:
-    """Whether ``question`` asks for yes or no ("Is ...?", "Does ...?", "Should ...?")."""
-    return bool(_YES_NO.match(question))
+    """Whether ``question`` asks for yes or no ("Is ...?", "Does ...?", "Should ...?").
+
+    The auxiliary may open any clause, as in the titles clinicians and papers write:
+    "Nasal fractures: is closed reduction satisfying?", "Cold knife conization vs. LEEP.
+    Are they the same procedure?".
+    """
+    return any(_YES_NO.match(clause) for clause in _CLAUSE.split(question) if clause.strip())
 
 
 def enabled_for(model_id: str) -> bool:

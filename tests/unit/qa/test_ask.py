@@ -181,3 +181,22 @@ def test_restated_question_needs_a_passage_sentence_saying_it(indexed) -> None:
     FakeChatModel.enqueue("No, gout flares are not treated with first-line therapy [1].")
     dropped = indexed.ask("Are gout flares treated with first-line therapy?")
     assert dropped.abstained
+
+
+def test_question_words_put_on_a_passage_sentence_are_dropped(indexed) -> None:
+    """The question's subject grafted onto the passage's words is not what the passage says."""
+    FakeChatModel.enqueue("Febuxostat, NSAIDs or glucocorticoids are recommended as first-line therapy for "
+                          "gout flares.")
+    answer = indexed.ask("What is febuxostat used for in gout?")
+    assert answer.abstained and not answer.sentences[0].supported
+
+
+def test_a_repeated_sentence_is_shown_once_and_a_cut_off_one_not_at_all(indexed) -> None:
+    """Small models repeat themselves and run out of tokens mid-sentence; neither reaches the reader."""
+    FakeChatModel.enqueue("Low-dose colchicine is preferred over high-dose colchicine [1]. "
+                          "Low-dose colchicine is preferred over high-dose colchicine [1]. "
+                          "Colchicine, NSAIDs or glucocorticoids are recommended as first-line therapy for")
+    answer = indexed.ask("Which colchicine dose is preferred for a gout flare?")
+    assert not answer.abstained
+    assert answer.text.count("Low-dose colchicine") == 1
+    assert [s.supported for s in answer.sentences] == [True, False]

@@ -85,3 +85,95 @@ def test_restating_the_question_is_an_echo() -> None:
 def test_fragments_without_words_are_not_sentences() -> None:
     """A stray quote mark or a bare "Passage 1:" is not an answer sentence."""
     assert parse_draft('Pain fell [1]. " Passage 1:') == parse_draft("Pain fell [1].")
+
+
+def test_a_question_in_the_answer_states_nothing() -> None:
+    """A title or question echoed back ("X: is Y?") is not a claim a passage could support."""
+    from edge_assist.qa.support import asks
+
+    assert asks("Nasal fractures: is closed reduction satisfying?")
+    assert asks('Is it safe?"')
+    assert not asks("Closed reduction was satisfying in 80% of patients.")
+
+
+def test_question_words_grafted_onto_a_passage_sentence_are_caught() -> None:
+    """The question's subject put on the passage's finding reads as an answer; the check sees it."""
+    from edge_assist.qa.support import grafted
+
+    question = "Can routine offering of influenza vaccination reduce racial disparities?"
+    evidence = ("The frequency of missed opportunities for influenza vaccination was significantly "
+                "higher among racial and ethnic minorities.")
+    swapped = "Routine offering of influenza vaccination was significantly higher among racial minorities."
+    faithful = "Missed opportunities for influenza vaccination were higher among racial minorities."
+    assert grafted(swapped, question, evidence) == {"routin", "offeri"}
+    assert grafted(faithful, question, evidence) == set()
+
+
+@pytest.mark.parametrize(("sentence", "evidence"), [
+    ("HTLV-I carriers of specified genotype had myelopathy.",
+     "The odds that an HTLV-I carrier of specified genotype had myelopathy were calculated."),
+    ("The S-phase fraction is a prognostic determinant in breast cancer.",
+     "Prognostic evaluation of the S-phase fraction in breast cancer."),
+    ("Endometrial polyps from pre- and post-menopausal women have similar receptor expression.",
+     "Do endometrial polyps from pre- and post-menopausal women have similar receptor expression."),
+    ("Contact with specialist care was associated with lifestyle.",
+     "Main outcome measures were odds ratios for associations between specialist care and lifestyle."),
+    ("Polyps from both groups have similar hormone receptors.",
+     "Polyps from both groups had significant differences in hormone receptors."),
+])
+def test_a_method_a_question_or_a_difference_is_not_a_finding(sentence: str, evidence: str) -> None:
+    """What was measured or asked, stated as what was found, and "similar" for "different", contradict."""
+    assert contradicts(sentence, evidence)
+
+
+def test_a_method_stated_as_a_method_is_not_flagged() -> None:
+    """The same verb on both sides is a faithful copy."""
+    assert not contradicts("Maximal oxygen uptake was assessed using an exercise test.",
+                           "Maximal oxygen uptake was assessed using an incremental exercise test.")
+
+
+def test_a_cut_off_restrictive_qualifier_is_caught() -> None:
+    """Word for word the passage's start, but false without the "in which ..." that follows."""
+    from edge_assist.qa.support import drops_qualifier
+
+    evidence = "Most surgeons perform oophorectomy in girls with torsion in which the ovary appears necrotic."
+    assert drops_qualifier("Most surgeons perform oophorectomy in girls with torsion.", evidence)
+    assert not drops_qualifier("Most surgeons perform oophorectomy in girls with torsion in which the "
+                               "ovary appears necrotic.", evidence)
+    assert not drops_qualifier("Transurethral catheterisation is the most common method.",
+                               "Transurethral catheterisation is the most common method, but it hurts.")
+
+
+def test_an_effect_word_the_passage_lacks_is_unsupported() -> None:
+    """ "Reverse", "prevent", "predict": claims of effect, checked like a comparison or a dose."""
+    from edge_assist.qa.support import numbers_supported
+
+    background = "The effect of inhaled corticosteroids on the perception of dyspnea is debated."
+    assert not numbers_supported("Inhaled corticosteroids reverse the perception of dyspnea.", background)
+    assert numbers_supported("Inhaled corticosteroids reverse airway inflammation.",
+                             "Inhaled corticosteroids reversed airway inflammation.")
+
+
+def test_sentences_do_not_split_before_a_lower_case_word() -> None:
+    """ "s.c. anti-TNF" and "et al. found" are one sentence; "Pain fell. Fever rose." two."""
+    from edge_assist.qa.support import split_sentences
+
+    assert split_sentences("The aim was to study s.c. anti-TNF agents. Pain fell.") == [
+        "The aim was to study s.c. anti-TNF agents.", "Pain fell."]
+
+
+def test_a_cut_off_draft_is_unfinished() -> None:
+    """A draft whose last sentence has no closing mark ran out of tokens mid-sentence."""
+    from edge_assist.qa.support import unfinished
+
+    assert unfinished("Pain fell [1]. However, otic drops did not cause hearing loss compared with")
+    assert not unfinished("Pain fell [1].")
+    assert not unfinished('Pain fell [1]."')
+
+
+def test_passage_labels_and_specifically_openers_are_removed() -> None:
+    """ "Passage 2 (Results) Of ..." and "Specifically, the passage states that ..." show the claim only."""
+    assert unframe("Passage 2 (Results) Of the 43 genes analyzed, 6 were uniform.") == (
+        "Of the 43 genes analyzed, 6 were uniform.")
+    assert unframe("Specifically, the passage states that T2 cancers were subclassified.") == (
+        "T2 cancers were subclassified.")

@@ -21,9 +21,12 @@ QUESTION = [Message("system", "s"), Message("user", "Abstract: x\n\nQuestion: Do
     ("does CURB-65 predict mortality?", True),
     ("What is first-line therapy for gout?", False),
     ("Colchicine dose", False),
+    ("Nasal fractures: is closed reduction satisfying?", True),
+    ("Cold knife conization vs. LEEP. Are they the same procedure?", True),
+    ("Gout flares: what is first-line therapy?", False),
 ])
 def test_yes_no_questions_are_recognised(question: str, expected: bool) -> None:
-    """Questions opening with an auxiliary verb ask for yes or no."""
+    """Questions whose clause opens with an auxiliary verb ask for yes or no (titles included)."""
     assert verdict.is_yes_no(question) is expected
 
 
