@@ -246,7 +246,7 @@ def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -
     hits = evidence.hits
     if not draft or INSUFFICIENT.lower() in draft.lower():
         return _abstain(question, hits, "generative", draft)
-    drafts = list({d.text.lower(): d for d in reversed(support.parse_draft(draft))}.values())[::-1]
+    drafts = _once(support.parse_draft(draft))
     vectors = embedder.embed_batch([d.text for d in drafts]) if drafts else []
     scored = [_score_one(d, v, evidence, question) for d, v in zip(drafts, vectors, strict=True)]
     if scored and support.unfinished(draft):
@@ -258,6 +258,17 @@ def _check(question: str, draft: str, evidence: _Evidence, embedder: Embedder) -
     text = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in kept)
     return Answer(question, text, False, [_citation(n, hits[n - 1]) for n in used], scored,
                   "generative", draft=draft)
+
+
+def _once(drafts: list[support.Draft]) -> list[support.Draft]:
+    """The drafted sentences with repeats left out (small models restate a sentence word for word)."""
+    seen: set[str] = set()
+    out = []
+    for d in drafts:
+        if d.text.lower() not in seen:
+            seen.add(d.text.lower())
+            out.append(d)
+    return out
 
 
 def _score_one(draft: support.Draft, vec: list[float], evidence: _Evidence, question: str) -> SentenceSupport:

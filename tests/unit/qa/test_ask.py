@@ -194,9 +194,10 @@ def test_question_words_put_on_a_passage_sentence_are_dropped(indexed) -> None:
 def test_a_repeated_sentence_is_shown_once_and_a_cut_off_one_not_at_all(indexed) -> None:
     """Small models repeat themselves and run out of tokens mid-sentence; neither reaches the reader."""
     FakeChatModel.enqueue("Low-dose colchicine is preferred over high-dose colchicine [1]. "
-                          "Low-dose colchicine is preferred over high-dose colchicine [1]. "
+                          "Colchicine, NSAIDs or glucocorticoids are recommended as first-line therapy for "
+                          "gout flares [1]. Low-dose colchicine is preferred over high-dose colchicine [1]. "
                           "Colchicine, NSAIDs or glucocorticoids are recommended as first-line therapy for")
     answer = indexed.ask("Which colchicine dose is preferred for a gout flare?")
     assert not answer.abstained
-    assert answer.text.count("Low-dose colchicine") == 1
-    assert [s.supported for s in answer.sentences] == [True, False]
+    assert answer.text.count("Low-dose colchicine") == 1 and answer.text.startswith("Low-dose")
+    assert [s.supported for s in answer.sentences] == [True, True, False]
