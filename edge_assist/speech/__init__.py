@@ -8,7 +8,7 @@ commands ("new paragraph", "period") lay out dictation.
 Examples:
     >>> from edge_assist.speech import SpeechPipeline, render     # doctest: +SKIP
     >>> transcript = SpeechPipeline(transcriber).transcribe(Path("visit.m4a"))  # doctest: +SKIP
-    >>> print(render(transcript, "srt"))                                      # doctest: +SKIP
+    >>> Path("visit.srt").write_text(render(transcript, "srt"))              # doctest: +SKIP
 """
 
 from __future__ import annotations
