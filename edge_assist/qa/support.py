@@ -52,7 +52,8 @@ _FRAMING = re.compile(
     re.IGNORECASE)
 _EMPTY_REF = re.compile(r"\s*\(\s*(?:passages?\s*)?[\d,\s]*\)", re.IGNORECASE)  # "(Passage [1])" once cut
 _AIM = re.compile(r"\?\s*$|^\s*(?:do|does|did|is|are|can|could|should)\s+[a-z]|"
-                  r"\b(?:main\s+|primary\s+|secondary\s+)?outcome\s+measures?\b|\bwhether\b|\bin\s+question\b|\bquestion(?:ed|able)\b|\bcontroversial\b|"
+                  r"\b(?:main\s+|primary\s+|secondary\s+)?outcome\s+measures?\b|\bwhether\b|"
+                  r"\bin\s+question\b|\bquestion(?:ed|able)\b|\bcontroversial\b|"
                   r"\bunclear\b|\bto\s+(?:further\s+)?(?:determine|assess|evaluate|examine|"
                   r"investigate|compare|test|explore|identify)\b|\b(?:objectives?|aims?|aimed|purpose|"
                   r"hypothes[ie]s|hypothesi[sz]ed)\b", re.IGNORECASE)
@@ -164,11 +165,11 @@ def numbers_supported(sentence: str, passage: str) -> bool:
     found = {n.replace(",", "") for n in _NUMBER.findall(passage)}
     if not all(n.replace(",", "") in found for n in _NUMBER.findall(sentence)):
         return False
-    if not (_words(sentence) & _COMPARISONS) <= _words(passage):
+    said, stated = _words(sentence), _words(passage)
+    if not (said & _COMPARISONS) <= stated:
         return False
-    stated = _words(passage)
-    return all(any(w.startswith(root) for w in stated)
-               for root in _CLAIM_ROOTS if any(w.startswith(root) for w in _words(sentence)))
+    claimed = [root for root in _CLAIM_ROOTS if any(w.startswith(root) for w in said)]
+    return all(any(w.startswith(root) for w in stated) for root in claimed)
 
 
 def semantic_support(sentence_vec: Any, passage_vecs: Sequence[Any]) -> float:
