@@ -25,6 +25,7 @@ from edge_assist.models.base import Segment, Transcriber
 from edge_assist.speech.audio import is_ready_wav, iter_chunks, probe_duration
 from edge_assist.speech.commands import apply_commands
 from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
+from edge_assist.speech.guard import GuardOptions, guarded
 from edge_assist.speech.redecode import RedecodeOptions, Redecoder
 from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
 from edge_assist.speech.vocabulary import build_vocabulary, english_words, load_lexicon
@@ -96,6 +97,8 @@ class SpeechOptions:
         decode: Whisper's search settings.
         redecode: the targeted second pass for suspected drug names (with ``correct``; off
             by default, see :mod:`edge_assist.speech.redecode`).
+        guard: when a hinted segment is decoded again without hints (with ``bias``; see
+            :mod:`edge_assist.speech.guard`).
     """
 
     bias: bool = True
@@ -108,6 +111,7 @@ class SpeechOptions:
     correction: CorrectionOptions = field(default_factory=CorrectionOptions)
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     redecode: RedecodeOptions = field(default_factory=RedecodeOptions)
+    guard: GuardOptions = field(default_factory=GuardOptions)
 
 
 class SpeechPipeline:
@@ -176,7 +180,7 @@ class SpeechPipeline:
     def _segments(self, wav: Path, offset: float, duration: float, progress: Progress | None,
                   cancel: threading.Event | None) -> Iterator[TranscriptSegment]:
         previous = ""
-        for raw in self._decode(wav):
+        for raw in self._checked(self._decode(wav), wav):
             _check(cancel)
             if raw.start >= duration or raw.text.strip() == previous:
                 continue  # Whisper talking past the audio, or repeating itself
@@ -194,6 +198,14 @@ class SpeechPipeline:
             wav, initial_prompt=hints.initial_prompt if hints and self.options.prompt else None,
             hotwords=hints.hotwords if hints else None, word_timestamps=True,
             vad_filter=self.options.vad, **self.options.decode.as_kwargs(self.options.vad))
+
+    def _checked(self, segments: Iterator[Segment], wav: Path) -> Iterator[Segment]:
+        if not self.options.bias:  # the guard undoes what the hints broke; nothing to undo
+            yield from segments
+            return
+        decode = self.options.decode.as_kwargs(vad=False)
+        for raw in segments:
+            yield from guarded(self.transcriber, wav, raw, decode, self.options.guard)
 
     def _finish(self, raw: Segment, offset: float, wav: Path | None = None) -> TranscriptSegment:
         confidence = TranscriptSegment.confidence_of(raw.avg_logprob)
