@@ -2,8 +2,9 @@
 
 The flow per chunk (see :mod:`edge_assist.speech.audio` for why chunks):
 Whisper with Silero VAD, the clinical ``hotwords`` and ``initial_prompt``, and
-word timings → a guard against Whisper's known failure of looping on a
-phrase after the speech ends → near-miss drug-name correction on the timed
+word timings → segments the hints broke decoded again without them
+(:mod:`edge_assist.speech.guard`) → a guard against Whisper's known failure of
+looping on a phrase after the speech ends → near-miss drug-name correction on the timed
 words → dictation commands (when asked). Segments are yielded as soon as
 they are ready, so a caller can show them live; progress and cancellation are
 checked between segments.
