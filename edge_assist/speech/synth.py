@@ -33,6 +33,10 @@ SPOKEN = {
     "p.o.": "by mouth", "q.d.": "daily", "p.r.n.": "as needed", "prn": "as needed",
 }
 _AFTER_NUMBER = {"g", "mm", "cm", "kg", "mg", "mcg", "ml", "mL"}
+# "IV" is intravenous ("eye vee") except where it counts: espeak-ng reads a bare "IV" as
+# "roman four", words the text never said. Dotted, it says the letters.
+_INTRAVENOUS = re.compile(r"(?<![\w.])(?<!stage )(?<!grade )(?<!class )(?<!type )(?<!nerve )IV(?![\w.])",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,10 @@ def spoken_form(text: str) -> str:
     Examples:
         >>> spoken_form("lisinopril 20 mg daily")
         'lisinopril 20 milligrams daily'
+        >>> spoken_form("given IV Norflex; stage IV disease")
+        'given I.V. Norflex; stage IV disease'
     """
-    out = text
+    out = _INTRAVENOUS.sub(lambda m: "I.V." if m.group(0).isupper() else m.group(0), text)
     for short, words in SPOKEN.items():
         if short == "%":
             out = out.replace("%", words)

@@ -58,3 +58,10 @@ def test_words_that_differ_still_differ() -> None:
     assert normalize("lisinopril 20 mg") != normalize("lisinopril 40 mg")
     assert normalize("Lasix") != normalize("Losec")
     assert normalize("a second opinion") == "a 2nd opinion"  # both sides the same way
+
+
+def test_spoken_form_says_intravenous_as_letters() -> None:
+    """espeak-ng reads a bare "IV" as "roman four"; dotted it says "eye vee". Stages stay numerals."""
+    assert spoken_form("given IV Norflex 60 mg") == "given I.V. Norflex 60 milligrams"
+    assert spoken_form("Stage IV disease, grade IV, an iv line") == "Stage IV disease, grade IV, an iv line"
+    assert normalize(spoken_form("IV fluids")) == normalize("IV fluids") == "iv fluids"
