@@ -165,6 +165,8 @@ def score(clips: list[Scored], drugs: frozenset[str], suffix: str = "") -> dict[
                                          [c.hypothesis_plain.strip() or "-" for c in clips]), 4),
         "drug_accuracy": _drug_accuracy(ref_drugs, hyps),
         "drug_accuracy_plain": _drug_accuracy(ref_drugs, plain),
+        "drug_precision": _drug_precision(ref_drugs, hyps, drugs),
+        "drug_precision_plain": _drug_precision(ref_drugs, plain, drugs),
         "drug_mentions": float(sum(sum(c.values()) for c in ref_drugs)),
         "corrections": float(len(made)),
         "correction_precision": round(right / len(made), 4) if made else 1.0,
@@ -187,6 +189,16 @@ def by_voice(clips: list[Scored], drugs: frozenset[str]) -> dict[str, float]:
         m = score([c for c in clips if c.voice == voice], drugs)
         out |= {f"{k}/voice/{voice}": m[k] for k in ("wer", "wer_plain", "drug_accuracy", "clips")}
     return out
+
+
+def _drug_precision(ref_drugs: list[Counter[str]], hyps: list[str], drugs: frozenset[str]) -> float:
+    """The share of drug names in the transcripts that were said: a drug no one said is the
+    dangerous error in a note, and hints or correction can make it."""
+    heard = [Counter(w for w in h.split() if w in drugs) for h in hyps]
+    total = sum(sum(c.values()) for c in heard)
+    if not total:
+        return 1.0
+    return round(sum(sum((c & r).values()) for c, r in zip(heard, ref_drugs, strict=True)) / total, 4)
 
 
 def _drug_accuracy(ref_drugs: list[Counter[str]], hyps: list[str]) -> float:
@@ -263,6 +275,7 @@ class SpeechTask(EvalTask):
         return EvalResult(self.name, str(data), len(texts), metrics, model=full.transcriber.id,
                           notes=[f"voices: {', '.join(used)}; 16 kHz mono",
                                  "wer: Whisper-style normalised; wer_raw: case and punctuation count",
+                                 "drug_precision: share of drug names written that were said",
                                  "tuned on the tune half only; rtf includes biasing and correction"])
 
 

@@ -58,6 +58,7 @@ def test_score_reports_raw_and_normalised_wer_and_correction_precision() -> None
     m = score(clips, DRUGS)
     assert m["wer"] == pytest.approx(1 / 7, abs=1e-3) and m["wer_raw"] > m["wer"]
     assert m["drug_accuracy"] == 1.0 and m["drug_accuracy_plain"] == 0.0
+    assert m["drug_precision"] == 0.5 and m["drug_precision_plain"] == 1.0  # Lasix was never said
     assert m["correction_precision"] == 0.5 and m["rtf"] == pytest.approx(0.1)
     assert score(clips, DRUGS, "_tune")["wer_tune"] == m["wer"]
 
