@@ -9,6 +9,9 @@ pass a confidence bar, and a clearly better second candidate must not exist.
 A run is only a candidate where the model itself gave a reason to doubt it:
 a word that is not common English, or one the model was unsure of. So a
 confidently heard "liquids" stays "liquids" however close Eliquis sounds.
+Medical words the tokenizer splits ("palpation", "auscultation") count as
+English here (``known``): a small model once turned a clearly heard
+"palpation" into the drug "palpitin".
 
 Two more checks keep ordinary words from becoming drugs. Targets are the
 common-drug list and the drugs patients are prescribed (those with a
@@ -86,6 +89,8 @@ class DrugCorrector:
         english: common English words (the speech model's whole-word tokens). Without
             them only the common-drug list is used as targets.
         options: the confidence bar and limits.
+        known: more real words that are not drugs
+            (:func:`~edge_assist.speech.vocabulary.clinical_words`); guarded like English.
 
     Examples:
         >>> corrector = DrugCorrector(load_lexicon())            # doctest: +SKIP
@@ -94,9 +99,10 @@ class DrugCorrector:
     """
 
     def __init__(self, lexicon: DrugLexicon, english: frozenset[str] = frozenset(),
-                 options: CorrectionOptions | None = None) -> None:
+                 options: CorrectionOptions | None = None, known: frozenset[str] = frozenset()) -> None:
         self.lexicon = lexicon
         self.english = english
+        self.known = known
         self.options = options or CorrectionOptions()
         self._common = frozenset(lexicon.common)
         self._cues = frozenset(read_list("drug_context.txt"))
@@ -167,7 +173,7 @@ class DrugCorrector:
             if core in self.lexicon.names:
                 break  # a drug already spelt right is never merged or changed
             cores.append(core.replace("-", "").replace("'", ""))
-            all_english = all_english and core in self.english
+            all_english = all_english and self.is_word(core)
             doubted = doubted or not all_english or words[j].probability < self.options.unsure_below
             if not doubted or len("".join(cores)) < self.options.min_chars + (j > i):
                 continue
@@ -235,6 +241,10 @@ class DrugCorrector:
         if name in self._common:
             return self.options.common_prior
         return self.options.primary_prior if name in self.lexicon.primary else 0.0
+
+    def is_word(self, core: str) -> bool:
+        """Whether a lower-case word is common English or a known medical word (not a drug)."""
+        return core in self.english or core in self.known
 
     def is_cue(self, text: str) -> bool:
         """Whether ``text`` is a dose, unit, number, frequency or prescribing word."""

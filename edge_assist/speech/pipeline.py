@@ -29,7 +29,7 @@ from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
 from edge_assist.speech.guard import GuardOptions, guarded
 from edge_assist.speech.redecode import RedecodeOptions, Redecoder
 from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
-from edge_assist.speech.vocabulary import build_vocabulary, english_words, load_lexicon
+from edge_assist.speech.vocabulary import build_vocabulary, clinical_words, english_words, load_lexicon
 
 Progress = Callable[[float, float], None]  # (seconds of audio done, total seconds)
 
@@ -230,7 +230,7 @@ class SpeechPipeline:
 
 @cache
 def _corrector(tokenizer_json: Path | None, options: CorrectionOptions) -> DrugCorrector:
-    return DrugCorrector(load_lexicon(), english_words(tokenizer_json), options)
+    return DrugCorrector(load_lexicon(), english_words(tokenizer_json), options, clinical_words())
 
 
 def _check(cancel: threading.Event | None) -> None:

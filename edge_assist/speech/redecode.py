@@ -153,7 +153,7 @@ def _best_from(
             break  # a drug spelt right, or a dose or unit word, is never part of a suspect
         cores.append(core.replace("-", "").replace("'", ""))
         unsure = unsure or words[j].probability < options.unsure_below
-        foreign = foreign or core not in corrector.english
+        foreign = foreign or not corrector.is_word(core)
         text = "".join(cores)
         if not unsure or len(text) < options.min_chars:
             continue

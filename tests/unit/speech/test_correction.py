@@ -115,3 +115,25 @@ def test_installed_lexicon_marks_prescribed_drugs() -> None:
     lexicon = load_lexicon()
     assert {"norvasc", "metformin", "levaquin"} <= lexicon.prescribed
     assert "hemoglobins" not in lexicon.prescribed and 5_000 < len(lexicon.prescribed) < len(lexicon.names)
+
+
+def test_known_medical_words_are_guarded_like_english() -> None:
+    """A clearly heard "palpation" stays: it is a word, not a misheard "palpitin" (a prescribed drug)."""
+    lexicon = DrugLexicon({"palpitin": "palpitin"}, (), frozenset({"palpitin"}))
+    english = frozenset({"tender", "to", "for", "days"})
+    bare = DrugCorrector(lexicon, english)
+    guarded = DrugCorrector(lexicon, english, known=frozenset({"palpation"}))
+    said = "tender to palpation for 2 days"  # the number is the context that lowers the bar
+    assert bare.correct_text(said)[1], "without the guard the near miss is taken"
+    text, corrections = guarded.correct_text(said)
+    assert text == said and corrections == []
+    assert guarded.is_word("palpation") and not bare.is_word("palpation")
+
+
+def test_installed_clinical_words_are_medical_and_not_drugs() -> None:
+    """The shipped list holds examination and disease words and none of the lexicon's drug names."""
+    from edge_assist.speech.vocabulary import clinical_words
+
+    words = clinical_words()
+    assert {"palpation", "auscultation", "myasthenia", "contusion"} <= words
+    assert not words & load_lexicon().names.keys()

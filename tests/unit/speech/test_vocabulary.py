@@ -44,3 +44,11 @@ def test_english_words_from_tokenizer(tmp_path: Path) -> None:
     tok.write_text(json.dumps({"model": {"vocab": {"Ġpatient": 1, "Ġlas": 2, "ix": 3, "ĠThe": 4}}}))
     assert english_words(tok) == frozenset({"patient", "las"})
     assert english_words(tmp_path / "missing.json") == frozenset()
+
+
+def test_shipped_clinical_words_match_the_packages() -> None:
+    """data/clinical_words.txt is what build_clinical_words makes from the installed packages."""
+    from edge_assist.speech.vocabulary import build_clinical_words, clinical_words
+
+    built, shipped = set(build_clinical_words()), clinical_words()
+    assert len(built ^ shipped) <= len(built) // 100, "regenerate data/clinical_words.txt"
