@@ -41,3 +41,23 @@ def test_unfinished_segment_in_the_final_window_is_still_decoded_again() -> None
     tokens = [TS, 101, TS + 250, TS + 250, 102]
     next_seek, single_ending = _split(tokens, segment_size=1490)
     assert (next_seek, single_ending) == (500, False)
+
+
+def test_sampling_is_seeded_before_the_model_starts(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The temperature fallback samples: the seed is set before WhisperModel starts its threads."""
+    import ctranslate2
+
+    from edge_assist.models import whisper
+    from edge_assist.settings import Settings
+
+    calls: list[str] = []
+    monkeypatch.setattr(ctranslate2, "set_random_seed", lambda seed: calls.append(f"seed {seed}"))
+
+    class _Model:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            calls.append("model")
+
+    monkeypatch.setattr(whisper, "_model_class", lambda: _Model)
+    manifest = SimpleNamespace(id="whisper-test", runtime={"language": "en"})
+    whisper.WhisperTranscriber(manifest, {"model.bin": tmp_path / "model.bin"}, Settings())  # type: ignore[arg-type]
+    assert calls == [f"seed {whisper.SEED}", "model"]
