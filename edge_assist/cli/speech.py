@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from edge_assist.cli._common import State, json_option
+from edge_assist.cli._common import State, echo_json, json_option
 
 MODELS = click.Choice(["tiny.en", "base", "whisper-tiny.en", "whisper-base"])
 
@@ -64,19 +64,30 @@ def transcribe(state: State, file: Path, model: str | None, fmt: str, commands: 
 @click.option("--device", help="Input device index or name (default: the system's).")
 @click.option("--seconds", type=click.FloatRange(min=1, max=3600),
               help="Record this long instead of waiting for Enter.")
-@click.option("--note", is_flag=True, help="Draft a note from the dictation (not available yet).")
+@click.option("--note", is_flag=True, help="Draft a clinical note from the dictation (microphone -> note).")
+@click.option("--template", default="soap", show_default=True,
+              help="With --note: soap, aci, progress, or a path to a TOML template.")
 @json_option
 @click.pass_obj
 def dictate(state: State, model: str | None, device: str | None, seconds: float | None,
-            note: bool, as_json: bool) -> None:
-    """Dictate from the microphone: press Enter to start and Enter to stop; text shows live."""
+            note: bool, template: str, as_json: bool) -> None:
+    """Dictate from the microphone: press Enter to start and Enter to stop; text shows live.
+
+    With --note the dictation becomes a draft note (the same writer as ``edge-assist note``):
+    the note goes to stdout, or with --json the transcript and the note together.
+    """
     from edge_assist.assistant import Assistant
+    from edge_assist.errors import EdgeAssistError, InputError
     from edge_assist.speech import render
     from edge_assist.speech.microphone import dictate as record_dictation
     from edge_assist.speech.microphone import input_device
 
     dev: int | str | None = int(device) if device and device.isdigit() else device
     input_device(dev)  # no microphone: a clear error before any prompt
+    if note:
+        from edge_assist.notes.templates import load_template
+
+        load_template(template)  # a bad template fails now, not after the dictation
     stop = threading.Event()
     with Assistant(state.settings) as assistant:
         pipeline = assistant.speech_pipeline(model, commands=True)
@@ -88,8 +99,22 @@ def dictate(state: State, model: str | None, device: str | None, seconds: float 
         click.echo("Recording... (Enter stops)", err=True)
         transcript = record_dictation(
             pipeline, stop, lambda text: click.echo(f"\r… {text[-100:]}", nl=False, err=True), dev)
-    click.echo("", err=True)
-    if note:
-        click.echo("Note drafting from dictation is not built yet; here is the transcript.",
-                   err=True)
-    click.echo(render(transcript, "json" if as_json else "text"), nl=False)
+        click.echo("", err=True)
+        if not note:
+            click.echo(render(transcript, "json" if as_json else "text"), nl=False)
+            return
+        if not transcript.text.strip():
+            raise InputError("no speech was heard, so there is no note to draft",
+                             "check the microphone and dictate again")
+        try:
+            drafted = assistant.note(transcript.text, template=template)
+        except EdgeAssistError:
+            click.echo("The note could not be drafted; here is the transcript.", err=True)
+            click.echo(render(transcript, "json" if as_json else "text"), nl=False)
+            raise  # the dictation is never lost to a failed draft
+    if as_json:
+        echo_json({"transcript": transcript.as_dict(), "note": drafted.as_dict()})
+        return
+    click.echo(drafted.text())
+    for warning in drafted.warnings:
+        click.echo(f"note: {warning}", err=True)

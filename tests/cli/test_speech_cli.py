@@ -100,3 +100,58 @@ def test_dictate_without_audio_device_exits_cleanly(speech_cli, monkeypatch) -> 
     result = speech_cli("dictate")
     assert result.exit_code == 7
     assert "no microphone found" in result.stderr and result.stdout == ""
+
+
+@pytest.fixture
+def fake_mic(monkeypatch, clip: Path):
+    """A microphone that 'records' the clip: the real pipeline transcribes it with the fake model."""
+    from edge_assist.speech import microphone
+
+    calls: list[str] = []
+
+    def record(pipeline, stop, on_partial=None, device=None):
+        calls.append("recorded")
+        transcript = pipeline.transcribe(clip)
+        transcript.source = "microphone"
+        return transcript
+
+    monkeypatch.setattr(microphone, "input_device", lambda device=None: {"name": "fake"})
+    monkeypatch.setattr(microphone, "dictate", record)
+    return calls
+
+
+def test_dictate_note_drafts_a_note_from_the_dictation(speech_cli, fake_mic) -> None:
+    """--note: microphone -> transcript (drug name corrected) -> a draft note on stdout."""
+    result = speech_cli("dictate", "--seconds", "1", "--note")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("DRAFT for clinician review")
+    assert "Lasix" in result.stdout and "lasics" not in result.stdout
+
+
+def test_dictate_note_json_has_transcript_and_note(speech_cli, fake_mic) -> None:
+    """--note --json: the transcript (with its correction) and the note's sections together."""
+    data = json.loads(speech_cli("dictate", "--seconds", "1", "--note", "--json").stdout)
+    assert data["transcript"]["source"] == "microphone"
+    assert data["transcript"]["corrections"][0]["replacement"] == "Lasix"
+    assert data["note"]["sections"] and "Lasix" in json.dumps(data["note"])
+
+
+def test_dictate_note_bad_template_fails_before_recording(speech_cli, fake_mic) -> None:
+    """An unknown template is reported before the clinician dictates, not after."""
+    result = speech_cli("dictate", "--seconds", "1", "--note", "--template", "nosuch")
+    assert result.exit_code == 7 and "Traceback" not in result.stderr
+    assert fake_mic == [] and result.stdout == ""
+
+
+def test_dictate_note_keeps_the_transcript_when_drafting_fails(speech_cli, fake_mic, monkeypatch) -> None:
+    """A draft that fails still prints the dictation, so nothing said is lost."""
+    from edge_assist.assistant import Assistant
+    from edge_assist.errors import InputError
+
+    def fail(self, *args, **kwargs):
+        raise InputError("the transcript does not look like English", "dictate in English")
+
+    monkeypatch.setattr(Assistant, "note", fail)
+    result = speech_cli("dictate", "--seconds", "1", "--note")
+    assert result.exit_code == 7
+    assert "Lasix" in result.stdout and "could not be drafted" in result.stderr
