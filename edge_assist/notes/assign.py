@@ -71,6 +71,8 @@ class Cues:
     phases: dict[str, re.Pattern[str]]
     classes: dict[str, re.Pattern[str]]
     commands: re.Pattern[str]
+    headings: dict[str, str] = field(default_factory=dict)
+    heading: re.Pattern[str] = re.compile(r"(?!)")
 
     def hits(self, kind: str, text: str) -> int:
         """How many cue phrases of class ``kind`` occur in ``text``."""
@@ -81,8 +83,12 @@ class Cues:
 def cues() -> Cues:
     """The shipped cue lists, compiled once."""
     data = tomllib.loads((resources.files("edge_assist.notes") / "rules" / "cues.toml").read_text("utf-8"))
+    headings = {phrase.lower(): kind
+                for kind, phrases in data.get("headings", {}).items() for phrase in phrases}
+    body = "|".join(re.escape(p) for p in sorted(headings, key=len, reverse=True)) or "(?!)"
     return Cues({k: _phrases(v) for k, v in data["phases"].items() if k != "commands"},
-                {k: _phrases(v) for k, v in data["classes"].items()}, _phrases(data["phases"]["commands"]))
+                {k: _phrases(v) for k, v in data["classes"].items()}, _phrases(data["phases"]["commands"]),
+                headings, re.compile(rf"^\s*({body})\s*(?:[:.,;\u2013\u2014-]+\s*|$)", re.IGNORECASE))
 
 
 def _phrases(items: list[str]) -> re.Pattern[str]:
@@ -114,14 +120,17 @@ def assign(turns: list[Turn], wanted: set[str] | None = None) -> Assignment:
     """
     units = units_of(turns)
     cue = cues()
+    dictation = all(u.speaker == "dictation" for u in units)
+    units, dictated = _dictated_sections(units, cue) if dictation else (units, {})
     exam, plan = _phases(units, cue)
     result = Assignment(exam_start=exam, plan_start=plan)
-    dictation = all(u.speaker == "dictation" for u in units)
     paired: set[int] = set()
     for i, unit in enumerate(units):
         if i in paired:
             continue
         kind, pair = _classify(units, i, exam, plan, cue, dictation)
+        if i in dictated:
+            kind = _within(dictated[i], kind, unit.text, cue)
         if pair is not None:
             paired.add(pair.order)
             unit = _answered(unit, units[pair.order])
@@ -260,6 +269,47 @@ def _classify(units: list[Unit], i: int, exam: int, plan: int, cue: Cues,
     if dictation and _content_words(text) >= 3:
         return "history", None
     return "", None
+
+
+_FAMILY = {"complaint": ("complaint",), "history": ("complaint", "history", "ros"), "ros": ("ros",),
+           "exam": ("exam", "results"), "results": ("results",), "assessment": ("assessment",),
+           "plan": ("plan",), "assessment_plan": ("assessment", "plan")}
+
+
+def _dictated_sections(units: list[Unit], cue: Cues) -> tuple[list[Unit], dict[int, str]]:
+    """Units without their dictated headings, and the heading each unit falls under.
+
+    A clinician dictating says the section's name ("Assessment: chest pain, likely
+    angina. Plan: ECG and troponin."). The name is a heading, not note text: it is
+    cut from its sentence (a sentence that is only the name is dropped), and the
+    sentences after it go to that section until the next heading. With no heading
+    dictated, nothing changes and the phases and cues decide as for a conversation.
+    """
+    out: list[Unit] = []
+    under: dict[int, str] = {}
+    current = ""
+    for unit in units:
+        match = cue.heading.match(unit.text)
+        if match:
+            current = cue.headings[" ".join(match.group(1).lower().split())]
+            rest = unit.text[match.end():].strip()
+            if not rest:
+                continue
+            unit = Unit(rest[0].upper() + rest[1:], unit.turns, unit.speaker)
+        unit.order = len(out)
+        if current:
+            under[unit.order] = current
+        out.append(unit)
+    return out, under
+
+
+def _within(heading: str, kind: str, text: str, cue: Cues) -> str:
+    """The class of a sentence dictated under ``heading``: the cues' own class if it belongs there."""
+    if kind in _FAMILY[heading]:
+        return kind
+    if heading == "assessment_plan":
+        return _plan_or_assessment(text, cue) or "plan"
+    return heading
 
 
 def _is_history_dictation(text: str) -> bool:

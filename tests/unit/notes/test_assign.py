@@ -97,3 +97,47 @@ def test_run_on_speech_is_cut_into_clause_units_on_the_same_turn() -> None:
     units = units_of(parse(f"[patient] {turn}").turns)
     assert len(units) > 1 and all(u.turns == [0] for u in units)
     assert " ".join(u.text for u in units).split() == turn.split()
+
+
+DICTATED = ("Chief complaint: chest pain. Patient is a 54 year old man with chest pain for 2 days. "
+            "He takes lisinopril 20 mg daily. Physical exam. Lungs are clear, heart regular. "
+            "Labs: troponin 0.01. Assessment: chest pain, possible angina. "
+            "Plan: ECG and start aspirin 81 mg daily. Follow up in 1 week.")
+
+
+def test_dictated_headings_choose_the_sections() -> None:
+    """'Assessment: ...' and 'Plan: ...' dictated: the sentences after each go there, without the name."""
+    kinds = {k: [u.text for u in v] for k, v in assign(parse(DICTATED).turns).units.items()}
+    assert "Lungs are clear, heart regular." in kinds["exam"]
+    assert "Troponin 0.01." in kinds["results"]
+    assert "Chest pain, possible angina." in kinds["assessment"]
+    assert kinds["plan"][:2] == ["ECG and start aspirin 81 mg daily.", "Follow up in 1 week."]
+    assert not any("Physical exam" in t or t.startswith("Plan") for v in kinds.values() for t in v)
+
+
+def test_a_heading_word_inside_a_sentence_is_not_a_heading() -> None:
+    """'History of hypertension' and 'Plan is to ...' are sentences, not dictated section names."""
+    turns = parse("History of hypertension for ten years. The plan is to recheck in a month.").turns
+    kinds = {k: [u.text for u in v] for k, v in assign(turns).units.items()}
+    assert any("History of hypertension" in t for v in kinds.values() for t in v)
+
+
+def test_dictated_headings_keep_their_source_turns() -> None:
+    """A sentence cut from its heading still cites the dictation sentence it came from."""
+    result = assign(parse("Assessment: stable angina. Plan: continue aspirin 81 mg daily.").turns)
+    assert [u.turns for u in result.units["assessment"]] == [[0]]
+    assert [u.turns for u in result.units["plan"]] == [[1]]
+
+
+def test_conversations_ignore_heading_words() -> None:
+    """With speaker tags the phases decide: 'plan :' in a doctor's turn is speech, not a heading to cut."""
+    said = "plan : we will start ibuprofen 400 mg twice daily ."
+    tagged = assign(parse(f"[doctor] {said}\n[patient] okay .").turns)
+    dictated = assign(parse(said).turns)
+    assert dictated.units["plan"][0].text.startswith("We will start ibuprofen")
+    assert not any(u.text.startswith("We will") for v in tagged.units.values() for u in v)
+
+
+def test_terse_dictation_is_accepted_as_english() -> None:
+    """Telegraphic dictation has few function words; its clinical words make it English."""
+    assert parse("Assessment: stable angina. Plan: continue aspirin 81 mg daily.").is_dictation

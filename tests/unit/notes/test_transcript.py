@@ -72,3 +72,13 @@ def test_error_messages_carry_no_patient_text() -> None:
     with pytest.raises(InputError) as info:
         parse("[doctor] ¿tiene dolor de pecho hoy señora García?\n[patient] sí, mucho dolor.")
     assert "García" not in str(info.value)
+
+
+def test_terse_foreign_dictation_is_still_refused() -> None:
+    """The clinical-word allowance does not let a German dictation through."""
+    import pytest
+
+    from edge_assist.errors import InputError
+
+    with pytest.raises(InputError, match="English"):
+        parse("Der Patient hat seit zwei Tagen Brustschmerzen und Fieber, Aspirin wurde gegeben.")
