@@ -73,6 +73,7 @@ class Cues:
     commands: re.Pattern[str]
     headings: dict[str, str] = field(default_factory=dict)
     heading: re.Pattern[str] = re.compile(r"(?!)")
+    inner_heading: re.Pattern[str] = re.compile(r"(?!)")
 
     def hits(self, kind: str, text: str) -> int:
         """How many cue phrases of class ``kind`` occur in ``text``."""
@@ -88,7 +89,8 @@ def cues() -> Cues:
     body = "|".join(re.escape(p) for p in sorted(headings, key=len, reverse=True)) or "(?!)"
     return Cues({k: _phrases(v) for k, v in data["phases"].items() if k != "commands"},
                 {k: _phrases(v) for k, v in data["classes"].items()}, _phrases(data["phases"]["commands"]),
-                headings, re.compile(rf"^\s*({body})\s*(?:[:.,;\u2013\u2014-]+\s*|$)", re.IGNORECASE))
+                headings, re.compile(rf"^\s*({body})\s*(?:[:.,;\u2013\u2014-]+\s*|$)", re.IGNORECASE),
+                re.compile(rf"(?<=[,;])\s+(?=(?:{body})\s*[:,])", re.IGNORECASE))
 
 
 def _phrases(items: list[str]) -> re.Pattern[str]:
@@ -284,11 +286,16 @@ def _dictated_sections(units: list[Unit], cue: Cues) -> tuple[list[Unit], dict[i
     cut from its sentence (a sentence that is only the name is dropped), and the
     sentences after it go to that section until the next heading. With no heading
     dictated, nothing changes and the phases and cues decide as for a conversation.
+    Speech recognition often writes the names between commas ("Assessment, acute
+    bronchitis, plan, rest and fluids."): a name set off by commas inside a sentence
+    starts a new piece there.
     """
     out: list[Unit] = []
     under: dict[int, str] = {}
     current = ""
-    for unit in units:
+    pieces = [Unit(_ended(text), u.turns, u.speaker) for u in units
+              for text in cue.inner_heading.split(u.text) if text.strip()]
+    for unit in pieces:
         match = cue.heading.match(unit.text)
         if match:
             current = cue.headings[" ".join(match.group(1).lower().split())]
@@ -301,6 +308,12 @@ def _dictated_sections(units: list[Unit], cue: Cues) -> tuple[list[Unit], dict[i
             under[unit.order] = current
         out.append(unit)
     return out, under
+
+
+def _ended(piece: str) -> str:
+    """A piece cut at a comma ends as a sentence ("Acute bronchitis," -> "Acute bronchitis.")."""
+    piece = piece.strip()
+    return piece[:-1].rstrip() + "." if piece.endswith((",", ";")) else piece
 
 
 def _within(heading: str, kind: str, text: str, cue: Cues) -> str:

@@ -141,3 +141,12 @@ def test_conversations_ignore_heading_words() -> None:
 def test_terse_dictation_is_accepted_as_english() -> None:
     """Telegraphic dictation has few function words; its clinical words make it English."""
     assert parse("Assessment: stable angina. Plan: continue aspirin 81 mg daily.").is_dictation
+
+
+def test_headings_between_commas_start_a_new_piece() -> None:
+    """Speech recognition writes 'Assessment, acute bronchitis, plan, rest ...': both names are headings."""
+    said = "Cough and fever for three days. Assessment, acute bronchitis, plan, rest and fluids."
+    kinds = {k: [u.text for u in v] for k, v in assign(parse(said).turns).units.items()}
+    assert kinds["assessment"] == ["Acute bronchitis."] and kinds["plan"] == ["Rest and fluids."]
+    prose = assign(parse("He was given a plan, a diet sheet and a follow-up date.").turns)
+    assert "plan" not in prose.units  # 'a plan,' is not a dictated name
