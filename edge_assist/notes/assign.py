@@ -53,6 +53,7 @@ class Unit:
     polarity: str = ""  # "negative" / "positive" for an answered question
     order: int = 0
     score: float = 0.0
+    heading: str = ""  # the section name dictated before it, if any ("assessment")
 
 
 @dataclass
@@ -305,7 +306,7 @@ def _dictated_sections(units: list[Unit], cue: Cues) -> tuple[list[Unit], dict[i
             unit = Unit(rest[0].upper() + rest[1:], unit.turns, unit.speaker)
         unit.order = len(out)
         if current:
-            under[unit.order] = current
+            under[unit.order] = unit.heading = current
         out.append(unit)
     return out, under
 

@@ -49,7 +49,7 @@ def write_section(spec: SectionSpec, units: list[Unit], pronouns: Pronouns) -> l
     for unit in sorted(units, key=lambda u: u.order):
         text = _note_style(unit, pronouns)
         key = " ".join(_WORD.findall(text.lower()))
-        if not text or key in seen or _CHATTER.search(text) or len(key.split()) < (2 if unit.polarity else 3):
+        if not text or key in seen or _CHATTER.search(text) or len(key.split()) < _min_words(unit):
             continue
         seen.add(key)
         unit.score = _informativeness(text) + (1000.0 if unit.kind in _PINNED else 0.0)
@@ -61,6 +61,12 @@ def write_section(spec: SectionSpec, units: list[Unit], pronouns: Pronouns) -> l
         for sentence in sentences:
             sentence.label = "" if sentence.text in intros else sentence.label
     return sentences
+
+
+def _min_words(unit: Unit) -> int:
+    """Shorter sentences are chatter ("okay then"), unless a dictated section name put them
+    there: under "Assessment:", "Acute bronchitis." is the whole assessment."""
+    return 1 if unit.heading else (2 if unit.polarity else 3)
 
 
 @lru_cache(maxsize=4)

@@ -93,3 +93,12 @@ def test_dictation_becomes_a_note() -> None:
     note = write_note("Patient here for follow up of knee pain. On exam the right knee is tender. "
                       "Plan: continue ibuprofen 400 mg and follow up in 2 weeks.", "soap")
     assert any(s.sentences for s in note.sections) and note.warnings
+
+
+def test_short_dictated_sentences_under_a_section_name_are_kept() -> None:
+    """'Assessment. Acute bronchitis.' as Whisper writes it: two words are the whole assessment."""
+    note = write_note("The patient has had a cough and a fever for three days. Assessment. Acute bronchitis. "
+                      "Plan. Rest. Fluids and review in one week.", "soap")
+    sections = {s.key: [x.text for x in s.sentences] for s in note.sections}
+    assert sections["assessment"] == ["Acute bronchitis."]
+    assert sections["plan"][0] == "Rest."
