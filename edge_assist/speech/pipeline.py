@@ -23,10 +23,10 @@ from pathlib import Path
 
 from edge_assist.errors import GenerationCancelled
 from edge_assist.models.base import Segment, Transcriber
-from edge_assist.speech.audio import is_ready_wav, iter_chunks, probe_duration
+from edge_assist.speech.audio import AudioChunk, is_ready_wav, iter_chunks, probe_duration, read_span
 from edge_assist.speech.commands import apply_commands
 from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
-from edge_assist.speech.guard import GuardOptions, guarded
+from edge_assist.speech.guard import GuardOptions, guarded, shifted, tail_start
 from edge_assist.speech.redecode import RedecodeOptions, Redecoder
 from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
 from edge_assist.speech.vocabulary import build_vocabulary, clinical_words, english_words, load_lexicon
@@ -181,7 +181,7 @@ class SpeechPipeline:
     def _segments(self, wav: Path, offset: float, duration: float, progress: Progress | None,
                   cancel: threading.Event | None) -> Iterator[TranscriptSegment]:
         previous = ""
-        for raw in self._checked(self._decode(wav), wav):
+        for raw in self._decoded(wav, duration):
             _check(cancel)
             if raw.start >= duration or raw.text.strip() == previous:
                 continue  # Whisper talking past the audio, or repeating itself
@@ -192,6 +192,24 @@ class SpeechPipeline:
             if progress:
                 progress(offset + min(raw.end, duration), offset + duration)
         _check(cancel)
+
+    def _decoded(self, wav: Path, duration: float) -> Iterator[Segment]:
+        """The checked segments of ``wav``, then those of any tail the decoder stopped short of."""
+        seen: list[Segment] = []
+        for raw in self._checked(self._decode(wav), wav):
+            seen.append(raw)
+            yield raw
+        start = tail_start(seen, duration, self.options.guard) if self.options.vad else None
+        samples = read_span(wav, start, duration) if start is not None else ()
+        if not len(samples):
+            return
+        with tempfile.TemporaryDirectory(prefix="edge-assist-tail-") as tmp:
+            clip = AudioChunk(0.0, samples).write_wav(Path(tmp) / "tail.wav")
+            # Without hints, as the guard re-decodes: given the drug list, the decode that
+            # already stopped early once filled a tail with "gabapentin" no one said.
+            tail = list(self.transcriber.transcribe(
+                clip, word_timestamps=True, vad_filter=True, **self.options.decode.as_kwargs(True)))
+        yield from (shifted(s, start) for s in tail)  # type: ignore[arg-type]
 
     def _decode(self, wav: Path) -> Iterator[Segment]:
         hints = self.vocabulary if self.options.bias else None

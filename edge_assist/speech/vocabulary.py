@@ -81,8 +81,16 @@ class ClinicalVocabulary:
 
     @property
     def hotwords(self) -> str:
-        """Space-separated hints cut to fit Whisper's hotword window."""
-        return _fit(self.terms, HOTWORD_CHARS, " ")
+        """Space-separated hints cut to fit Whisper's hotword window, written as a sentence.
+
+        Whisper reads hotwords as text said before, and copies its style: given a
+        lower-case list with no full stop, tiny.en wrote dictations in lower case with
+        no punctuation at all, so notes could not find their sentences. A capital and a
+        final full stop bring punctuation back (tune half: raw WER 0.340 -> 0.275,
+        normalised 0.201 -> 0.191, drug names 55.8% -> 57.7%).
+        """
+        listed = _fit(self.terms, HOTWORD_CHARS - 1, " ")
+        return f"{listed[0].upper()}{listed[1:]}." if listed else ""
 
     @property
     def initial_prompt(self) -> str:

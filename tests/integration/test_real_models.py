@@ -192,3 +192,26 @@ def test_whisper_rejects_non_audio(need, tmp_path) -> None:
     bogus.write_text("this is not audio")
     with get_model("tiny.en", Transcriber, settings) as whisper, pytest.raises(InputError):
         list(whisper.transcribe(bogus))
+
+
+def test_dictated_clip_becomes_a_note(need, tmp_path) -> None:
+    """Speech to note on the real models: a dictation with section names lands in those sections."""
+    import shutil
+    import subprocess
+
+    from edge_assist.assistant import Assistant
+
+    if not (shutil.which("espeak-ng") and shutil.which("sox")):
+        pytest.skip("espeak-ng and sox are needed (scripts/setup --dev installs them)")
+    settings = need("whisper-tiny.en")
+    said = ("The patient has had a cough and a fever for three days. Assessment: acute bronchitis. "
+            "Plan: rest, fluids and review in one week.")
+    raw, wav = tmp_path / "raw.wav", tmp_path / "clip.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw), said], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(wav)], check=True)
+    with Assistant(settings) as assistant:
+        transcript = assistant.transcribe(wav, model="tiny.en")
+        note = assistant.note(transcript.text)
+    sections = {s.key: " ".join(x.text for x in s.sentences).lower() for s in note.sections}
+    assert "bronchitis" in sections["assessment"] and "week" in sections["plan"]
+    assert "cough" in sections["subjective"]

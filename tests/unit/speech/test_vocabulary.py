@@ -24,7 +24,7 @@ def test_hints_fit_the_windows() -> None:
     vocab = build_vocabulary()
     assert len(vocab.hotwords) <= HOTWORD_CHARS
     assert len(vocab.initial_prompt) <= PROMPT_CHARS + 2
-    assert "lisinopril" in vocab.hotwords
+    assert "Lisinopril" in vocab.hotwords and vocab.hotwords.endswith(".")  # written as a sentence
 
 
 def test_prompt_continues_where_hotwords_stop() -> None:
