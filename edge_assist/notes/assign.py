@@ -75,6 +75,7 @@ class Cues:
     headings: dict[str, str] = field(default_factory=dict)
     heading: re.Pattern[str] = re.compile(r"(?!)")
     inner_heading: re.Pattern[str] = re.compile(r"(?!)")
+    phrases: tuple[str, ...] = ()  # every phrase of the file, lower case
 
     def hits(self, kind: str, text: str) -> int:
         """How many cue phrases of class ``kind`` occur in ``text``."""
@@ -91,7 +92,8 @@ def cues() -> Cues:
     return Cues({k: _phrases(v) for k, v in data["phases"].items() if k != "commands"},
                 {k: _phrases(v) for k, v in data["classes"].items()}, _phrases(data["phases"]["commands"]),
                 headings, re.compile(rf"^\s*({body})\s*(?:[:.,;\u2013\u2014-]+\s*|$)", re.IGNORECASE),
-                re.compile(rf"(?<=[,;])\s+(?=(?:{body})\s*[:,])", re.IGNORECASE))
+                re.compile(rf"(?<=[,;])\s+(?=(?:{body})\s*[:,])", re.IGNORECASE),
+                tuple(p.lower() for table in data.values() for phrases in table.values() for p in phrases))
 
 
 def _phrases(items: list[str]) -> re.Pattern[str]:

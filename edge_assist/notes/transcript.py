@@ -15,12 +15,11 @@ English (the templates, rules and models are English only).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from edge_assist.errors import InputError
+from edge_assist.notes.assign import cues
 from edge_assist.notes.types import Speaker, Turn
 from edge_assist.textio import decode_text
 
@@ -164,6 +163,4 @@ def _warnings(transcript: Transcript) -> list[str]:
 @cache
 def _cue_words() -> frozenset[str]:
     """The words of every cue phrase and dictated heading in ``rules/cues.toml`` (English clinical words)."""
-    data = tomllib.loads((resources.files("edge_assist.notes") / "rules" / "cues.toml").read_text("utf-8"))
-    return frozenset(w for table in data.values() for phrases in table.values() for phrase in phrases
-                     for w in _WORD.findall(phrase.lower()))
+    return frozenset(w for phrase in cues().phrases for w in _WORD.findall(phrase))
