@@ -104,16 +104,19 @@ def mean_logprob(segments: list[Segment]) -> float:
     return sum(s.avg_logprob * w for s, w in zip(segments, weights, strict=True)) / sum(weights)
 
 
-def without_hints(transcriber: Transcriber, wav: Path, segment: Segment,
-                  decode: dict[str, object]) -> list[Segment]:
-    """``segment``'s audio in ``wav`` decoded again with no hints, times in ``wav``'s frame."""
-    samples = read_span(wav, segment.start, segment.end)
+def without_hints(transcriber: Transcriber, wav: Path, start: float, end: float,
+                  decode: dict[str, object], vad_filter: bool = False) -> list[Segment]:
+    """Seconds ``start``..``end`` of ``wav`` decoded again with no hints, times in ``wav``'s frame.
+
+    ``decode`` must match ``vad_filter`` (``DecodeOptions.as_kwargs(vad_filter)``).
+    """
+    samples = read_span(wav, start, end)
     if not len(samples):
         return []
     with tempfile.TemporaryDirectory(prefix="edge-assist-guard-") as tmp:
-        clip = AudioChunk(0.0, samples).write_wav(Path(tmp) / "segment.wav")
-        found = list(transcriber.transcribe(clip, word_timestamps=True, vad_filter=False, **decode))
-    return [shifted(s, segment.start) for s in found]
+        clip = AudioChunk(0.0, samples).write_wav(Path(tmp) / "span.wav")
+        found = list(transcriber.transcribe(clip, word_timestamps=True, vad_filter=vad_filter, **decode))
+    return [_shifted(s, start) for s in found]
 
 
 def guarded(transcriber: Transcriber, wav: Path, segment: Segment, decode: dict[str, object],
@@ -122,7 +125,7 @@ def guarded(transcriber: Transcriber, wav: Path, segment: Segment, decode: dict[
     reason = failure(segment, options) if options.enabled else None
     if reason is None:
         return [segment]
-    plain = without_hints(transcriber, wav, segment, decode)
+    plain = without_hints(transcriber, wav, segment.start, segment.end, decode)
     if plain and _better(plain, segment, reason, options):
         log.debug("segment %.1f-%.1f s decoded again without hints (%s): kept", segment.start,
                   segment.end, reason)
@@ -145,7 +148,7 @@ def _better(plain: list[Segment], hinted: Segment, reason: str, options: GuardOp
     return mean_logprob(plain) > hinted.avg_logprob
 
 
-def shifted(segment: Segment, by: float) -> Segment:
+def _shifted(segment: Segment, by: float) -> Segment:
     """``segment`` with its times moved ``by`` seconds (a clip's times into its file's)."""
     words = tuple(Word(w.start + by, w.end + by, w.word, w.probability) for w in segment.words)
     return Segment(segment.start + by, segment.end + by, segment.text, segment.avg_logprob,

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from edge_assist.errors import GenerationCancelled
 from edge_assist.models.base import Segment, Transcriber
-from edge_assist.speech.audio import AudioChunk, is_ready_wav, iter_chunks, probe_duration, read_span
+from edge_assist.speech.audio import is_ready_wav, iter_chunks, probe_duration
 from edge_assist.speech.commands import apply_commands
 from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
-from edge_assist.speech.guard import GuardOptions, guarded, shifted, tail_start
+from edge_assist.speech.guard import GuardOptions, guarded, tail_start, without_hints
 from edge_assist.speech.redecode import RedecodeOptions, Redecoder
 from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
 from edge_assist.speech.vocabulary import build_vocabulary, clinical_words, english_words, load_lexicon
@@ -200,16 +200,11 @@ class SpeechPipeline:
             seen.append(raw)
             yield raw
         start = tail_start(seen, duration, self.options.guard) if self.options.vad else None
-        samples = read_span(wav, start, duration) if start is not None else ()
-        if not len(samples):
-            return
-        with tempfile.TemporaryDirectory(prefix="edge-assist-tail-") as tmp:
-            clip = AudioChunk(0.0, samples).write_wav(Path(tmp) / "tail.wav")
+        if start is not None:
             # Without hints, as the guard re-decodes: given the drug list, the decode that
             # already stopped early once filled a tail with "gabapentin" no one said.
-            tail = list(self.transcriber.transcribe(
-                clip, word_timestamps=True, vad_filter=True, **self.options.decode.as_kwargs(True)))
-        yield from (shifted(s, start) for s in tail)  # type: ignore[arg-type]
+            yield from without_hints(self.transcriber, wav, start, duration,
+                                     self.options.decode.as_kwargs(vad=True), vad_filter=True)
 
     def _decode(self, wav: Path) -> Iterator[Segment]:
         hints = self.vocabulary if self.options.bias else None
