@@ -222,7 +222,6 @@ def _english_words(path: str) -> frozenset[str]:
                      and t[1:].islower())
 
 
-
 def clinical_words() -> frozenset[str]:
     """Lower-case medical words (five letters or more) that are not drug names.
 
@@ -257,7 +256,7 @@ def _open_medicine_texts() -> list[str]:
         node = stack.pop()
         try:
             children = list(node.iterdir())
-        except (OSError, FileNotFoundError, NotADirectoryError):
+        except OSError:  # FileNotFoundError, NotADirectoryError included
             continue
         for child in children:
             if child.is_dir():
