@@ -121,7 +121,8 @@ def without_hints(transcriber: Transcriber, wav: Path, start: float, end: float,
 
 def guarded(transcriber: Transcriber, wav: Path, segment: Segment, decode: dict[str, object],
             options: GuardOptions) -> list[Segment]:
-    """``[segment]``, or its unhinted decode where the hints broke it and that decode is more probable."""
+    """``[segment]``, or its unhinted decode where the hints broke it and that one is better
+    (:func:`_better`)."""
     reason = failure(segment, options) if options.enabled else None
     if reason is None:
         return [segment]
