@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 QUESTIONS = (
     "What is the first-line treatment for an acute gout flare?",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 SUBJECTS = ("chest pain", "shortness of breath", "fever and cough", "abdominal pain",
             "headache", "syncope", "leg swelling", "confusion")

@@ -15,7 +15,7 @@ import statistics
 import time
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 _HEADER = ("CLINIC NOTE\n"
            "Chief complaint: follow-up of hypertension and type 2 diabetes.\n\n"

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 PROMPT_SEED = (
     "Patient is a 67-year-old man with hypertension, type 2 diabetes and chronic kidney disease "

@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 if TYPE_CHECKING:
     from edge_assist.assistant import Assistant

@@ -15,7 +15,7 @@ import time
 from importlib import resources
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 
 def _encounters(n: int) -> list[str]:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 DIMS = 384
 WORDS_PER_CHUNK = 60

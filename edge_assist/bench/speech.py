@@ -18,7 +18,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from edge_assist.bench import in_child
+from edge_assist.bench.child import in_child
 
 TEXT = ("Seventy two year old woman with hypertension and atrial fibrillation, seen for follow up. "
         "She reports mild shortness of breath on exertion and ankle swelling for two weeks. "

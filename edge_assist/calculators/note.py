@@ -18,15 +18,14 @@ comes first); inputs not found are ``missing``; defaults taken are listed as
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from edge_assist.calculators import doses
 from edge_assist.calculators.engine import CalcResult, Calculator, InputValue, Span
+from edge_assist.calculators.note_text import label_names, note_rules, sentence_bounds
 from edge_assist.calculators.spec import InputSpec
 from edge_assist.errors import EdgeAssistError, InputError
 
@@ -40,7 +39,6 @@ _UNIT = (r"(?:[µμu]IU/mL|(?:[µμumnp]|mc)?(?:mol|g|Eq|eq|IU|U|iu)/(?:dL|dl|L|
          r"|breaths(?: per minute|/min)|/min\b|kg/m2|kg/m\^2|kg/m²|kg\b(?!\s?/)|lbs?\b|pounds\b|cm\b|m\b"
          r"|(?:°|º|degrees?)\s?[CF]\w*|mL/(?:day|d|24\s?h)|mL/h|mcg/kg/min|µg/kg/min|drinks"
          r"|g\b(?!\s?/)|grams?\b)")
-_SENTENCE = re.compile(r"(?:[^.!?;\n]|\.(?=\d))+(?:[.!?;]|\n|$)")
 _DATE = r"(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})"
 # Quotes and apostrophes folded to ASCII, one character for one, so spans stay valid ("doesn’t").
 _FOLD = str.maketrans({"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "\u2009": " ", "\u00a0": " "})
@@ -62,24 +60,8 @@ class _Found:
 
 
 @cache
-def _rules() -> tuple[dict[str, Any], dict[str, Any]]:
-    folder = resources.files("edge_assist.calculators") / "rules"
-    labels = tomllib.loads((folder / "labels.toml").read_text(encoding="utf-8"))
-    context = tomllib.loads((folder / "context.toml").read_text(encoding="utf-8"))
-    return labels, context
-
-
-@cache
-def _label_names(name: str) -> re.Pattern[str] | None:
-    labels = _rules()[0].get(name)
-    if not labels:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in labels["labels"]), re.IGNORECASE)
-
-
-@cache
 def _label_regex(name: str) -> re.Pattern[str] | None:
-    names = _label_names(name)
+    names = label_names(name)
     if names is None:
         return None
     # label, an optional parenthesis that is not the value itself ("(SCr)", not "(2.8 g/dL)"),
@@ -105,7 +87,7 @@ def _clean_unit(unit: str | None) -> str | None:
 
 
 def _bare_unit(name: str, value: float) -> str | None:
-    for rule in _rules()[0].get(name, {}).get("bare", []):
+    for rule in note_rules()[0].get(name, {}).get("bare", []):
         if value < rule["below"]:
             return str(rule["unit"])
     return None
@@ -162,7 +144,7 @@ def _slashed_matches(note: str) -> tuple[re.Match[str], ...]:
 
 def _list_label(label: str, prefix: str, name: str) -> bool:
     """Whether a list item's label names this input: its last words end with one of the labels."""
-    names, words = _label_names(name), label.split()
+    names, words = label_names(name), label.split()
     if names is None or not words:
         return False
     text = prefix + words[-1] if prefix else " ".join(words[-3:])
@@ -171,7 +153,7 @@ def _list_label(label: str, prefix: str, name: str) -> bool:
 
 def _respectively(name: str, note: str) -> list[_Found]:
     """Values in "sodium, potassium and chloride were 174, 3.6 and 135 mEq/L, respectively"."""
-    if _label_names(name) is None or "respectively" not in note.lower():
+    if label_names(name) is None or "respectively" not in note.lower():
         return []
     found = []
     for m in _respectively_matches(note):
@@ -191,7 +173,7 @@ def _respectively(name: str, note: str) -> list[_Found]:
 
 def _slashed(name: str, note: str) -> list[_Found]:
     """Values in "BUN/creatinine were 21.9/1.98 mg/dL" (one written unit serves every value)."""
-    if _label_names(name) is None or "/" not in note:
+    if label_names(name) is None or "/" not in note:
         return []
     found = []
     for m in _slashed_matches(note):
@@ -289,7 +271,7 @@ def _sex(note: str) -> _Found | None:
 
 @cache
 def _context_regexes() -> dict[str, Any]:
-    context = _rules()[1]
+    context = note_rules()[1]
     compiled: dict[str, Any] = {"window": int(context["window"]),
                                 "terminate": re.compile("|".join(context["terminate"]), re.I)}
     for modifier in ("negated", "family", "hypothetical"):
@@ -299,17 +281,8 @@ def _context_regexes() -> dict[str, Any]:
     return compiled
 
 
-@lru_cache(maxsize=4)
-def _sentence_bounds(note: str) -> tuple[list[int], list[int]]:
-    starts, ends = [], []
-    for m in _SENTENCE.finditer(note):
-        starts.append(m.start())
-        ends.append(m.end())
-    return starts, ends
-
-
 def _sentence(note: str, at: int) -> tuple[int, int]:
-    starts, ends = _sentence_bounds(note)
+    starts, ends = sentence_bounds(note)
     i = bisect_right(starts, at) - 1
     return (starts[i], ends[i]) if i >= 0 and at < ends[i] else (0, len(note))
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from edge_assist.calculators.engine import CalcResult, Calculator, InputValue, Span
-from edge_assist.calculators.note import _label_names, _sentence_bounds
+from edge_assist.calculators.note_text import label_names, sentence_bounds
 from edge_assist.calculators.spec import InputSpec
 from edge_assist.errors import EdgeAssistError
 
@@ -29,8 +29,8 @@ def excerpt(note: str, specs: list[InputSpec]) -> str:
     note would cost tens of seconds of prompt processing) and points it at the right place.
     """
     words = [w for s in specs for w in (s.name.replace("_", " "), s.label, *s.aliases) if len(w) >= 3]
-    names = [r for s in specs if (r := _label_names(s.name)) is not None]
-    starts, ends = _sentence_bounds(note)
+    names = [r for s in specs if (r := label_names(s.name)) is not None]
+    starts, ends = sentence_bounds(note)
     sentences = [note[a:b].strip() for a, b in zip(starts, ends, strict=True)]
     chosen = [t for t in sentences if any(r.search(t) for r in names)
               or any(w.lower() in t.lower() for w in words)]

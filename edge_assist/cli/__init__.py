@@ -11,7 +11,8 @@ from __future__ import annotations
 import click
 
 from edge_assist import __version__
-from edge_assist.cli._common import ErrorBoundaryGroup, State
+from edge_assist.cli._boundary import ErrorBoundaryGroup
+from edge_assist.cli._common import State
 
 
 @click.group(cls=ErrorBoundaryGroup, invoke_without_command=True)

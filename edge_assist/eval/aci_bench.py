@@ -20,7 +20,7 @@ from typing import Any
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, read_csv_rows, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, read_csv_rows, register
 
 GROUPS = ("subjective", "objective_exam", "objective_results", "assessment_and_plan")
 _HEADER_GROUP = {

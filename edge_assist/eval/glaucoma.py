@@ -21,7 +21,7 @@ from pathlib import Path
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, register
 
 LABELS = ("DRUG", "ROUTE", "FREQUENCY", "DOSAGE", "STRENGTH", "DURATION", "DRUG USE", "DRUG STOP",
           "ADHERENCE")

@@ -42,7 +42,7 @@ from edge_assist import calculators
 from edge_assist.assistant import Assistant
 from edge_assist.calculators.engine import CalcResult, Calculator, InputValue
 from edge_assist.errors import EdgeAssistError, InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, register
 
 if TYPE_CHECKING:
     from edge_assist.models.base import ChatModel

@@ -15,7 +15,7 @@ from typing import Any
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import EdgeAssistError, InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, register
 from edge_assist.models.base import GenerationOptions, Message
 
 LETTERS = ("A", "B", "C", "D")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, read_csv_rows, register
 from edge_assist.eval.aci_bench import rouge_scores
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, read_csv_rows, register
 
 _COLUMNS = ("section_header", "section_text", "dialogue")
 _SECTION_TOML = """

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, register
 from edge_assist.trust.phi_synth import SyntheticNote, generate
 from edge_assist.trust.redact import find_phi
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import EdgeAssistError, ExitCode, InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, register
 from edge_assist.models.base import Message
 from edge_assist.qa import verdict
 

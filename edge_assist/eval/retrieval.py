@@ -14,7 +14,7 @@ from typing import Any
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, register
 from edge_assist.eval.pubmedqa import read_items
 
 KS = (1, 3, 5, 10)

@@ -35,7 +35,7 @@ from typing import Any
 
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
-from edge_assist.eval import EvalResult, EvalTask, Progress, read_csv_rows, register
+from edge_assist.eval.base import EvalResult, EvalTask, Progress, read_csv_rows, register
 from edge_assist.speech.normalize import normalize
 
 MTS = "mts-dialog/MTS-Dialog-ValidationSet.csv"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from edge_assist.notes.rewrite import clauses, split_sentences
+from edge_assist.notes.rewrite import clauses, clean, split_sentences
 from edge_assist.notes.types import Speaker, Turn
 
 _NEGATIVE = re.compile(r"^(?:(?:uh|um|oh|well|so|hmm)\s*,?\s*)*(?:no|nope|nah|not really|none|never|negative|"
@@ -197,14 +197,26 @@ def _complaint_fallback(result: Assignment, units: list[Unit]) -> None:
 
 def _add_opener(result: Assignment) -> None:
     """The history opens, as the ACI note does, with why the patient came (cited to the complaint's turn)."""
-    from edge_assist.notes.extractive import complaint_phrase
-
     complaint = result.units["complaint"][0]
     phrase = complaint_phrase(complaint)
     if phrase:
         result.units.setdefault("history", []).insert(
             0, Unit(f"The patient presents for evaluation of {phrase[0].lower() + phrase[1:]}.",
                     complaint.turns, "dictation", "opener", order=-1))
+
+
+_COMPLAINT_CUT = re.compile(r"\b(?:who|which|that|because|but|since|and i|so)\b|[,.?!;]", re.IGNORECASE)
+
+
+def complaint_phrase(unit: Unit, max_words: int = 12) -> str:
+    """What the patient came for, from a complaint unit: "here today for back pain, ..." -> "back pain"."""
+    match = cues().classes["complaint"].search(unit.text)
+    rest = unit.text[match.end():] if match else unit.text
+    rest = _COMPLAINT_CUT.split(clean(rest))[0]
+    rest = re.sub(r"^(?:(?:of|for|a|an|the|her|his|their|your|my|evaluation of|some|is|are|with)\s+)+", "",
+                  rest.strip(), flags=re.IGNORECASE)
+    rest = re.sub(r"\s+(?:today|and|or|with|to|of|the|a)$", "", rest, flags=re.IGNORECASE)
+    return " ".join(rest.split()[:max_words])
 
 
 _INTRO = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old\b", re.IGNORECASE)

@@ -15,7 +15,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-from edge_assist.notes.assign import Unit, _phrases, cues
+from edge_assist.notes.assign import Unit, _phrases, complaint_phrase, cues
 from edge_assist.notes.rewrite import (
     Pronouns,
     clean,
@@ -37,7 +37,6 @@ _CHATTER = re.compile(r"\b(?:how are you|nice to meet|thank you|thanks|good morn
                       re.IGNORECASE)
 _PINNED = ("intro", "agreement", "opener")
 """Unit kinds a section always keeps, whatever the word budget: the ACI note's opening line and closing."""
-_COMPLAINT_CUT = re.compile(r"\b(?:who|which|that|because|but|since|and i|so)\b|[,.?!;]", re.IGNORECASE)
 
 
 def write_section(spec: SectionSpec, units: list[Unit], pronouns: Pronouns) -> list[NoteSentence]:
@@ -116,17 +115,6 @@ def _terse(text: str, kind: str) -> str:
     if kind == "plan":
         return _PLAN_LEAD.sub("", text, count=1).strip()
     return text
-
-
-def complaint_phrase(unit: Unit, max_words: int = 12) -> str:
-    """What the patient came for, from a complaint unit: "here today for back pain, ..." -> "back pain"."""
-    match = cues().classes["complaint"].search(unit.text)
-    rest = unit.text[match.end():] if match else unit.text
-    rest = _COMPLAINT_CUT.split(clean(rest))[0]
-    rest = re.sub(r"^(?:(?:of|for|a|an|the|her|his|their|your|my|evaluation of|some|is|are|with)\s+)+", "",
-                  rest.strip(), flags=re.IGNORECASE)
-    rest = re.sub(r"\s+(?:today|and|or|with|to|of|the|a)$", "", rest, flags=re.IGNORECASE)
-    return " ".join(rest.split()[:max_words])
 
 
 def _complaint(units: list[Unit], max_words: int) -> list[NoteSentence]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from edge_assist.notes.numbers import words_to_digits
+
 _FILLERS = re.compile(
     r"(?:,\s*)?\b(?:um+|uh+|uh-huh|mm-hmm|mhm|hmm+|er|ah|oh|you know|i mean|kind of|sort of|like i said|"
     r"okay|ok|alright|all right|yeah|yep|great|so|well|now|right|actually|basically|just|really)\b"
@@ -69,8 +71,6 @@ def infer_pronouns(clinician_text: str) -> Pronouns:
 
 def spoken_numbers(text: str) -> str:
     """Spoken numbers in note form: "three out of six" -> "3/6", "one plus" -> "1+", "forty" -> "40"."""
-    from edge_assist.notes.safety import words_to_digits
-
     text = words_to_digits(text)
     text = re.sub(r"\b(\d+) (?:out of|over) (\d+)\b", r"\1/\2", text)
     text = re.sub(r"\b(\d+) plus\b", r"\1+", text)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from edge_assist.notes.numbers import words_to_digits
 from edge_assist.notes.rewrite import clauses, split_sentences, spoken_numbers
-from edge_assist.notes.safety import words_to_digits
 
 
 @pytest.mark.parametrize(("spoken", "written"), [
