@@ -71,15 +71,20 @@ def _show_report(report: Any, as_json: bool) -> None:
 
 @index.command("build-default")
 @click.option("--no-icd", is_flag=True, help="Skip the ICD-10-CM collection (about 75k codes).")
+@click.option("--recipe", type=click.Path(path_type=Path, dir_okay=False),
+              help="A pack recipe to build instead of the shipped one (a copy of index/default.toml).")
 @json_option
 @click.pass_obj
-def build_default(state: State, no_icd: bool, as_json: bool) -> None:
-    """Build the default packs (open-medicine guidelines, ICD-10-CM); idempotent."""
+def build_default(state: State, no_icd: bool, recipe: Path | None, as_json: bool) -> None:
+    """Build the default packs (open-medicine guidelines, ICD-10-CM) from their recipe; idempotent."""
     from edge_assist.index.defaults import build_default as build
     from edge_assist.index.defaults import default_document_count
+    from edge_assist.index.recipe import load_recipe
 
-    with _assistant(state) as assistant, _bar(default_document_count(not no_icd), "default pack") as bar:
-        report = build(assistant.open_index(create=True), assistant.embedder, not no_icd, bar.update)
+    plan = load_recipe(recipe)
+    total = default_document_count(not no_icd, plan)
+    with _assistant(state) as assistant, _bar(total, "default pack") as bar:
+        report = build(assistant.open_index(create=True), assistant.embedder, not no_icd, bar.update, plan)
     _show_report(report, as_json)
 
 

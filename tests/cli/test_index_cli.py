@@ -90,3 +90,17 @@ def test_build_default_without_icd_is_idempotent(fake_cli) -> None:
     assert len(first["added"]) == 145
     second = json.loads(fake_cli("index", "build-default", "--no-icd", "--json").stdout)
     assert second["added"] == [] and len(second["unchanged"]) == 145
+
+
+def test_build_default_reads_a_site_recipe(fake_cli, tmp_path) -> None:
+    """--recipe builds what the given recipe says; a broken one is a config error (exit 3), one line."""
+    recipe = (Path(__file__).parents[2] / "index" / "default.toml").read_text("utf-8")
+    site = tmp_path / "site.toml"
+    site.write_text(recipe.replace('name = "open-medicine"', 'name = "ward-guides"', 1), "utf-8")
+    built = fake_cli("index", "build-default", "--no-icd", "--recipe", str(site), "--json")
+    report = json.loads(built.stdout)
+    assert len(report["added"]) == 145 and report["added"][0].startswith("ward-guides:")
+    site.write_text(recipe.replace('chunking = "markdown"', 'chunking = "pages"'), "utf-8")
+    result = fake_cli("index", "build-default", "--recipe", str(site))
+    assert result.exit_code == 3
+    assert "chunked 'markdown', not 'pages'" in result.output and "Traceback" not in result.output
