@@ -9,11 +9,14 @@ flags, model and pack names), never arguments that could carry patient text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from edge_assist.cli._common import State, echo_json, json_option, table
+
+if TYPE_CHECKING:
+    from edge_assist.trust.audit import VerifyReport
 
 #: Options whose string values are identifiers of the installation, not patient data.
 SAFE_VALUES = frozenset({"model", "model_ids", "pack", "pack_version", "collection", "template", "task",
@@ -30,21 +33,47 @@ def audit() -> None:
 @json_option
 @click.pass_obj
 def verify_command(state: State, as_json: bool) -> None:
-    """Check every entry's hash and the chain; exit 5 on any edited, removed or reordered entry."""
-    from edge_assist.trust.audit import AuditIntegrityError, verify
+    """Check every entry's MAC and the chain; exit 5 on any edited, rewritten, removed or reordered entry.
+
+    A log of an older version (plain SHA-256, no key) is reported as unkeyed and exits 5 too:
+    its chain could have been recomputed by anyone able to write the file.
+    """
+    from edge_assist.trust.audit import verify
 
     report = verify(state.settings.audit_path)
     if as_json:
         echo_json(report.as_dict())
     else:
-        click.echo(f"{report.path}: {report.entries} entries, head {report.head[:16]}…")
+        keyed = f", keyed with the {report.key_source} key" if report.key_source else ""
+        click.echo(f"{report.path}: {report.entries} entries{keyed}, head {report.head[:16]}…")
         for problem in report.problems:
             click.echo(f"  ! {problem}")
-    if not report.ok:
-        raise AuditIntegrityError(f"the audit log failed verification ({len(report.problems)} problem(s))",
-                                  "the log was edited or truncated; keep this copy for investigation")
+    raise_for(report)
     if not as_json:
-        click.echo("The chain is intact.")
+        click.echo("The chain is intact and every entry is keyed.")
+
+
+def raise_for(report: VerifyReport) -> None:
+    """Raise the one-line error a failed :class:`~edge_assist.trust.audit.VerifyReport` deserves.
+
+    Front ends other than this command (``serve``, ``mcp``) can call it to fail the same way.
+
+    Raises:
+        AuditIntegrityError: the log is invalid or unkeyed (exit 5).
+    """
+    from edge_assist.trust.audit import AuditIntegrityError
+
+    if report.problems:
+        more = f" (+{len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        raise AuditIntegrityError(f"the audit log failed verification: {report.problems[0]}{more}",
+                                  "the log was edited, rewritten or truncated; keep this copy for "
+                                  "investigation")
+    if report.unkeyed:
+        raise AuditIntegrityError(
+            f"the audit log is unkeyed: {report.unkeyed} of its {report.entries} entries carry plain "
+            "SHA-256 hashes (written by an older version), which anyone able to write the file could "
+            "recompute, so it cannot be shown valid",
+            "keep it aside (move audit.jsonl and audit.jsonl.head); the next command starts a keyed log")
 
 
 @audit.command("show")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -107,3 +108,41 @@ def test_history_forget_needs_a_target(edge_home: Path, history_on) -> None:
     """forget with nothing chosen is an input error."""
     run("calc", "from-note", "chads-vasc", input=NOTE)
     assert run("history", "forget").exit_code == 7
+
+
+def _plain_sha256(entry: dict) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def test_audit_verify_finds_a_chain_rewritten_with_plain_sha256(edge_home: Path) -> None:
+    """Edit an entry, recompute the SHA-256 chain and head as the unkeyed version did: exit 5, one line."""
+    for _ in range(3):
+        run("calc", "list")
+    path = edge_home / "audit.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines()]
+    entries[1]["action"] = "calc show"
+    for before, entry in zip([None, *entries], entries, strict=False):
+        entry["prev"] = before["hash"] if before else "0" * 64
+        entry["hash"] = _plain_sha256(entry)
+    path.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    (edge_home / "audit.jsonl.head").write_text(json.dumps({"seq": 3, "hash": entries[-1]["hash"]}))
+    result = CliRunner().invoke(cli, ["audit", "verify"])
+    assert result.exit_code == 5
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+    assert "failed verification: line 1 (seq 1): content does not match its MAC" in errors[0]
+
+
+def test_audit_verify_reports_an_old_unkeyed_log(edge_home: Path) -> None:
+    """A log the SHA-256 version wrote is reported as unkeyed (exit 5), not as intact."""
+    edge_home.mkdir(parents=True, exist_ok=True)
+    entry = {"seq": 1, "time": "t", "user": "u", "host": "h", "pid": 1, "action": "calc list",
+             "details": {}, "outcome": "ok", "exit_code": 0, "prev": "0" * 64}
+    entry["hash"] = _plain_sha256(entry)
+    (edge_home / "audit.jsonl").write_text(json.dumps(entry) + "\n")
+    (edge_home / "audit.jsonl.head").write_text(json.dumps({"seq": 1, "hash": entry["hash"]}))
+    result = CliRunner().invoke(cli, ["audit", "verify", "--json"])
+    assert result.exit_code == 5 and "the audit log is unkeyed: 1 of its 1 entries" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "unkeyed" and report["ok"] is False and report["problems"] == []

@@ -69,11 +69,12 @@ def test_kill_during_history_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         h.record("ask", {"after": True})
 
 
-def test_kill_during_audit_appends(tmp_path: Path) -> None:
+def test_kill_during_audit_appends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The audit chain still verifies after a writer is killed, and appending continues."""
     from edge_assist.trust.audit import append, verify
 
     _kill_after("audit", tmp_path, 50)
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, "pw")  # the worker's log is keyed with its passphrase
     report = verify(tmp_path / "audit.jsonl")
     assert report.ok, report.problems
     append(tmp_path / "audit.jsonl", "after", {})
