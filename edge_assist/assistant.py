@@ -236,16 +236,21 @@ class Assistant:
             return self._index
 
     def ask(self, question: str, k: int = 3, extractive: bool = False, model: str | None = None,
-            on_token: Callable[[str], None] | None = None, collection: str | None = None) -> Answer:
-        """Answer from local evidence with cited, support-checked sentences, or abstain.
+            on_token: Callable[[str], None] | None = None, collection: str | None = None,
+            long: bool = False, rephrase: bool = False, draft: bool = False) -> Answer:
+        """Answer from local evidence: the guideline units that state it, quoted and cited; or abstain.
 
         Args:
             question: the clinical question (at most 2,000 characters).
-            k: passages to answer from.
-            extractive: return verbatim passages, no LLM.
+            k: passages the model drafts from (``draft`` only).
+            extractive: evidence units only; the LLM is never loaded.
             model: a chat model id or alias instead of the profile's.
-            on_token: called with each piece of the draft as it streams.
+            on_token: called with each piece of the draft as it streams (``draft`` only).
             collection: the index collection (default: the guidelines).
+            long: a longer answer (more units).
+            rephrase: let the LLM condense the units; a condensed line is shown only when
+                its unit entails it, else the unit as written.
+            draft: the older mode: the LLM writes and each sentence is checked against its passage.
 
         Raises:
             InputError: empty or over-long question.
@@ -257,11 +262,13 @@ class Assistant:
         from edge_assist.qa import AskOptions
         from edge_assist.qa import ask as ask_evidence
 
-        options = AskOptions(k=k, extractive=extractive)
+        options = AskOptions(k=k, extractive=extractive, long=long, rephrase=rephrase,
+                             mode="draft" if draft else "evidence")
         if collection:
             options.collection = collection
-        llm = None if extractive else (get_model(model, ChatModel, self.settings, self.registry)
-                                       if model else self.llm)
+        needs_llm = not extractive and (draft or rephrase)
+        llm = None if not needs_llm else (get_model(model, ChatModel, self.settings, self.registry)
+                                          if model else self.llm)
         with self._idle.call():
             answer = ask_evidence(question, self.open_index(), self.embedder, llm, options, on_token)
         self._remember("ask", {"question": question, "answer": answer.text, "abstained": answer.abstained})

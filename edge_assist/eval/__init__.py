@@ -54,6 +54,7 @@ def run_task(name: str, data: Path, assistant: Assistant, limit: int | None = No
 def _load_builtin_tasks() -> None:
     from edge_assist.eval import (
         aci_bench,  # noqa: F401  (registers itself)
+        clinical_qa,  # noqa: F401  (registers itself)
         glaucoma,  # noqa: F401  (registers itself)
         medcalc,  # noqa: F401  (registers itself)
         medmcqa,  # noqa: F401  (registers itself)

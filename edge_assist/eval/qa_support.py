@@ -69,7 +69,7 @@ class QASupportTask(EvalTask):
         from edge_assist.qa import AskOptions, ask
 
         return ask(question, index, assistant.embedder, assistant.llm,
-                   AskOptions(collection=COLLECTION, verdict=False))
+                   AskOptions(collection=COLLECTION, verdict=False, mode="draft"))
 
 
 def _documents(item: dict[str, Any], document: Any) -> list[Any]:

@@ -17,6 +17,9 @@ from edge_assist.index.types import Chunk
 
 MAX_CHARS = 1000
 MIN_CHARS = 40
+# Bumped when the same text would be cut differently; the store re-chunks documents it cut before.
+# 2: a long list or table split across chunks keeps its line breaks (items and rows stay apart).
+CHUNKER_VERSION = 2
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 
@@ -88,11 +91,12 @@ def _split_long(paragraph: str, max_chars: int) -> Iterator[str]:
         yield paragraph
         return
     piece = ""
+    glue = "\n" if "\n" in paragraph else " "  # list items and table rows stay one to a line
     for sentence in _pieces(paragraph):
         if piece and len(piece) + len(sentence) + 1 > max_chars:
             yield piece
             piece = ""
-        piece = f"{piece} {sentence}".strip() if piece else sentence
+        piece = f"{piece}{glue}{sentence}" if piece else sentence
     if piece:
         yield piece
 

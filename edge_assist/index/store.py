@@ -10,14 +10,14 @@ next ``add`` skips them by content hash and carries on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from edge_assist.errors import IndexNotBuiltError, IndexSchemaError, InputError
 from edge_assist.index import search as _search
-from edge_assist.index.chunking import chunk_markdown
+from edge_assist.index.chunking import CHUNKER_VERSION, chunk_markdown
 from edge_assist.index.db import Tracer, connect, serialize
 from edge_assist.index.types import Chunk, Document, Quantization, SearchHit
 from edge_assist.index.vectors import VectorCache
@@ -160,7 +160,9 @@ class EvidenceIndex:
             or ``"duplicate"`` (same text under another source).
         """
         coll = self.ensure_collection(collection, embedder)
-        digest = doc.content_hash
+        # Text this store cut itself is keyed with the chunker's version, so a better chunker
+        # re-cuts it on the next build; chunks given by the caller (packs, ICD codes) are not.
+        digest = doc.content_hash if chunks is not None else f"{doc.content_hash}:c{CHUNKER_VERSION}"
         prior = self.conn.execute("SELECT id, content_hash FROM documents WHERE collection_id = ? "
                                   "AND source = ?", (coll.id, doc.source)).fetchone()
         if prior and prior[1] == digest:
@@ -313,6 +315,34 @@ class EvidenceIndex:
         return [SearchHit(*rows[r.chunk_id], collection=collection, score=round(r.score, 6),
                           similarity=round(r.similarity, 4), bm25_rank=r.bm25_rank,
                           vector_rank=r.vector_rank) for r in ranked if r.chunk_id in rows]
+
+    def section_text(self, chunk_id: int) -> str:
+        """The whole section a chunk belongs to: its document's chunks under the same heading path.
+
+        A long section is stored as several chunks; a table cut between two of them keeps
+        its header row only in the first, so answers are built from the section as written.
+        """
+        row = self.conn.execute("SELECT document_id, section FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+        if row is None:
+            return ""
+        parts = self.conn.execute("SELECT text FROM chunks WHERE document_id = ? AND section = ? ORDER BY ord",
+                                  row).fetchall()
+        return "\n\n".join(p[0] for p in parts)
+
+    def chunk_texts(self, collection: str) -> Iterator[str]:
+        """Title, heading path and text of every chunk of a collection (for term statistics)."""
+        coll = self.collection(collection)
+        yield from (f"{t} {s} {x}" for t, s, x in self.conn.execute(
+            "SELECT d.title, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.collection_id = ?", (coll.id,)))
+
+    def revision(self, collection: str) -> tuple[int, int]:
+        """(chunk count, highest chunk id) of a collection: changes whenever its content does."""
+        coll = self.collection(collection)
+        count, top = self.conn.execute(
+            "SELECT count(c.id), coalesce(max(c.id), 0) FROM chunks c JOIN documents d "
+            "ON d.id = c.document_id WHERE d.collection_id = ?", (coll.id,)).fetchone()
+        return int(count), int(top)
 
     def chunk_vectors(self, collection: str, chunk_ids: Sequence[int]) -> dict[int, Any]:
         """The stored float32 vectors of chunks, as numpy arrays."""

@@ -1,6 +1,11 @@
-"""Retrieve → filter weak passages → answer with citations → check support → abstain.
+"""Cited answers: quoted evidence units by default, a checked model draft on request.
 
-The model drafts; the evidence decides. Every draft sentence is scored
+The default (``mode="evidence"``) answers with the guideline units that state the
+answer, quoted as written and cited, or abstains when no unit addresses the question
+(:mod:`edge_assist.qa.compose`); the LLM may only condense those units, and its
+sentence is shown only when the unit entails it (:mod:`edge_assist.qa.rephrase`).
+
+``mode="draft"`` is the older path, kept for the PubMedQA-style evals: the model drafts; the evidence decides. Every draft sentence is scored
 against the passage it cites (:mod:`edge_assist.qa.support`); unsupported
 sentences are removed from the answer (and kept, flagged, in
 ``Answer.sentences``), and when too little of the draft survives, the
@@ -46,7 +51,11 @@ class AskOptions:
 
     Attributes:
         k: passages given to the model (and shown).
-        extractive: return verbatim passages, no LLM.
+        extractive: no LLM at all (evidence units only, never a rephrasing).
+        mode: ``evidence`` (answers are quoted evidence units) or ``draft`` (the model writes,
+            each sentence checked against its passage).
+        long: a longer answer (more units, up to ``compose.LONG_WORDS`` words).
+        rephrase: let the LLM condense the chosen units (shown only when entailed).
         max_tokens: cap on the drafted answer.
         prompt_chars: characters of evidence quoted to the model, all passages together
             (their sentences most relevant to the question; see ``prompt.select_sentences``).
@@ -56,6 +65,9 @@ class AskOptions:
 
     k: int = 3
     extractive: bool = False
+    mode: str = "evidence"  # or "draft": the model writes, the support check filters
+    long: bool = False
+    rephrase: bool = False
     max_tokens: int = 160
     prompt_chars: int = PROMPT_CHARS
     collection: str = DEFAULT_COLLECTION
@@ -103,16 +115,18 @@ def ask(question: str, index: EvidenceIndex, embedder: Embedder, llm: ChatModel 
     """
     opts = options or AskOptions()
     q = check_question(question)
+    if opts.mode == "evidence":
+        from edge_assist.qa.answer import answer_from_units
+
+        return answer_from_units(q, index, embedder, None if opts.extractive else llm, opts)
     started = time.perf_counter()
     strong, closest = retrieve(q, index, embedder, opts)
     timings = {"retrieve": time.perf_counter() - started}
-    mode = "extractive" if opts.extractive or llm is None else "generative"
+    if llm is None:
+        raise ModelTaskError("the draft mode needs a chat model", "use the evidence mode (the default)")
     if not strong:
-        answer = _abstain(q, closest, mode)
-    elif mode == "extractive":
-        answer = _extractive(q, strong)
+        answer = _abstain(q, closest, "generative")
     else:
-        assert llm is not None
         answer = _generate(q, strong, embedder, llm, opts, on_token, timings)
     answer.timings = timings | {"total": time.perf_counter() - started}
     return answer
@@ -127,15 +141,6 @@ def _abstain(question: str, closest: list[SearchHit], mode: str, draft: str = ""
              sentences: list[SentenceSupport] | None = None) -> Answer:
     return Answer(question, ABSTAIN_TEXT, True, [_citation(n, h) for n, h in enumerate(closest, 1)],
                   sentences or [], mode, draft=draft)
-
-
-def _extractive(question: str, hits: list[SearchHit]) -> Answer:
-    """The strongest passages verbatim, each with its citation: guideline text as written."""
-    chosen = hits[: min(len(hits), 2)]
-    text = "\n\n".join(f"{h.text} [{n}]" for n, h in enumerate(chosen, 1))
-    sentences = [SentenceSupport(h.text, [n], 1.0, 1.0, 1.0, True) for n, h in enumerate(chosen, 1)]
-    return Answer(question, text, False, [_citation(n, h) for n, h in enumerate(chosen, 1)],
-                  sentences, "extractive")
 
 
 @dataclass

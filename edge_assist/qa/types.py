@@ -44,6 +44,9 @@ class SentenceSupport:
             (a dose or threshold the evidence does not state is never "supported").
         polarity_ok: the sentence does not negate or reverse the passage sentence it
             paraphrases ("did not reduce" for "reduced"; see ``support.contradicts``).
+        unit: in the evidence mode, the evidence unit as written that the sentence quotes
+            (or, rephrased, that entails it); kind: ``sentence``, ``item``, ``list``, ``row``
+            or ``code``. In that mode ``cited_by_model`` is True only for a rephrased line.
     """
 
     text: str
@@ -55,6 +58,8 @@ class SentenceSupport:
     cited_by_model: bool = True
     numbers_ok: bool = True
     polarity_ok: bool = True
+    unit: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Answer:
         verdict: for a yes/no question that was answered, ``yes``, ``no`` or ``maybe``
             (calibrated; see :mod:`edge_assist.qa.verdict`), and the model's own
             ``verdict_probabilities`` of the three; '' otherwise.
+        reason: why the assistant abstained ('' when it answered).
     """
 
     question: str
@@ -86,6 +92,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     verdict: str = ""
     verdict_probabilities: dict[str, float] = field(default_factory=dict)
+    reason: str = ""
 
     @property
     def supported_share(self) -> float:
@@ -98,7 +105,11 @@ class Answer:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (the CLI's ``--json``); the question is left out (it may be patient text)."""
+        from edge_assist.qa.units import to_plain
+
         data = asdict(self)
         data.pop("question")
+        for cite in data["citations"]:
+            cite["plain"] = to_plain(cite["snippet"])  # the Markdown as clean text: tables, bullets
         data["timings"] = {k: round(v, 3) for k, v in self.timings.items()}
         return data

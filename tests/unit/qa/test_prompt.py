@@ -57,7 +57,7 @@ def test_ask_quotes_only_chosen_sentences(assistant) -> None:
                    f"{filler}")
     add_documents(assistant.open_index(create=True), [doc], assistant.embedder)
     FakeChatModel.enqueue("Colchicine relieves acute gout flares [1].")
-    answer = assistant.ask("Does colchicine relieve acute gout flares?")
+    answer = assistant.ask("Does colchicine relieve acute gout flares?", draft=True)
     _, user = assistant.llm.calls[0][0]  # the draft's prompt (the yes/no verdict is scored after it)
     assert "Colchicine relieves acute gout flares." in user.content
     assert len(user.content) < 900

@@ -81,7 +81,7 @@ def test_no_verdict_for_a_model_without_calibration(assistant) -> None:
     """A model with no fitted calibration (no shown signal) answers without a verdict line."""
     add_paths(assistant.open_index(create=True), [DATA / "corpus"], assistant.embedder)
     FakeChatModel.enqueue("Colchicine, NSAIDs or glucocorticoids are first-line therapy for gout flares [1].")
-    answer = assistant.ask("Is colchicine a first-line therapy for a gout flare?")
+    answer = assistant.ask("Is colchicine a first-line therapy for a gout flare?", draft=True)
     assert not answer.abstained and answer.verdict == "" and not answer.text.startswith("Yes")
 
 
@@ -90,7 +90,7 @@ def test_ask_leads_a_yes_no_answer_with_the_verdict(indexed) -> None:
     FakeChatModel.enqueue("Colchicine, NSAIDs or glucocorticoids are first-line therapy for gout "
                           "flares [1]. Unicorn tears cure everything quickly [1].")
     FakeChatModel.enqueue_scores({"Yes": -0.2, "No": -2.0, "Maybe": -3.0})
-    answer = indexed.ask("Is colchicine a first-line therapy for a gout flare?")
+    answer = indexed.ask("Is colchicine a first-line therapy for a gout flare?", draft=True)
     assert answer.verdict == "yes" and answer.text.startswith("Yes (the model's reading")
     assert "Unicorn" not in answer.text
     assert answer.verdict_probabilities["yes"] > 0.5
@@ -104,7 +104,7 @@ def test_open_questions_and_abstentions_get_no_verdict(indexed) -> None:
     """Only answered yes/no questions are scored."""
     FakeChatModel.enqueue("Colchicine, NSAIDs or glucocorticoids are first-line therapy for gout "
                           "flares [1].")
-    assert indexed.ask("What is first-line therapy for a gout flare?").verdict == ""
+    assert indexed.ask("What is first-line therapy for a gout flare?", draft=True).verdict == ""
     FakeChatModel.enqueue("Gout is caused by eating too many strawberries at night [1].")
-    answer = indexed.ask("Is colchicine a first-line therapy for a gout flare?")
+    answer = indexed.ask("Is colchicine a first-line therapy for a gout flare?", draft=True)
     assert answer.abstained and answer.verdict == "" and not FakeChatModel.scores
