@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     tui: TuiSettings = Field(default_factory=TuiSettings)
     history: HistorySettings = Field(default_factory=HistorySettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    serve_token: SecretStr | None = Field(
+        default=None,
+        description="`edge-assist serve`: the bearer token every HTTP request must carry "
+                    "(`Authorization: Bearer <token>`); unset: no token, and loopback only.",
+    )
 
     @classmethod
     def settings_customise_sources(

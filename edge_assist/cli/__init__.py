@@ -84,6 +84,10 @@ def _register() -> None:
     cli.add_command(quantize.quantize)
     cli.add_command(quantize.distill)
 
+    from edge_assist.cli import serve
+
+    cli.add_command(serve.serve)
+
 
 _register()
 
