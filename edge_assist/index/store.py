@@ -322,10 +322,10 @@ class EvidenceIndex:
         A long section is stored as several chunks; a table cut between two of them keeps
         its header row only in the first, so answers are built from the section as written.
         """
-        row = self.conn.execute("SELECT document_id, section FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+        row = self.conn.execute("SELECT document_id, section FROM chunks WHERE id = ?", (chunk_id,)).fetchone()  # noqa: E501
         if row is None:
             return ""
-        parts = self.conn.execute("SELECT text FROM chunks WHERE document_id = ? AND section = ? ORDER BY ord",
+        parts = self.conn.execute("SELECT text FROM chunks WHERE document_id = ? AND section = ? ORDER BY ord",  # noqa: E501
                                   row).fetchall()
         return "\n\n".join(p[0] for p in parts)
 

@@ -23,7 +23,7 @@ def answer_from_units(question: str, index: EvidenceIndex, embedder: Embedder, l
     started = time.perf_counter()
     composed = compose.compose(question, index, embedder, opts.collection, long=opts.long)
     timings = {"retrieve": time.perf_counter() - started}
-    mode = "extractive" if llm is None else "evidence"
+    mode = "extractive" if opts.extractive else "evidence"
     if composed.abstained:
         closest = composed.sections[:CLOSEST]
         answer = Answer(question, ABSTAIN_TEXT, True, [_citation(n, s) for n, s in enumerate(closest, 1)],

@@ -11,6 +11,7 @@ The gate's thresholds were set on the tune half of the hand-written clinical que
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -32,10 +33,13 @@ LONG_WORDS = 220
 W_CONTEXT, W_UNIT, W_SIMILARITY, W_TYPE = 0.35, 0.25, 0.30, 0.10
 GATE_COVERAGE = 0.44  # IDF-weighted share of the question's topic words in the unit and its headings
 GATE_SIMILARITY = 0.30  # question-unit cosine (MiniLM)
-GATE_SCORE = 0.45
+GATE_SURE_COVERAGE = 0.6  # above it, the words alone show the unit is on the question
 SECOND_WITHIN = 0.85
 OTHER_POPULATION = 0.85
-CONCISE, LENGTH_COST = 30, 0.004  # words past which a unit pays for its length  # a further unit is added when it scores this close to the best
+W_NUMBER = 0.08  # the unit states a number the question gives ("grade 4", "1.5 kg")
+CODE_FACTOR = 0.85  # an algorithm block restates the text in arrows: the sentence is the better quote
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+CONCISE, LENGTH_COST = 30, 0.004  # words past which a unit pays for its length
 _stats_lock = threading.Lock()
 _STATS: dict[tuple[str, str, int, int], TermStats] = {}
 _VECTORS: OrderedDict[tuple[str, str], Any] = OrderedDict()
@@ -118,10 +122,13 @@ def compose(question: str, index: EvidenceIndex, embedder: Embedder, collection:
     scored.sort(key=lambda s: -_prior(s))
     top = scored[:PREFILTER]
     _similarities(embedder, question, top)
+    asked_numbers = set(_NUMBER.findall(question))
     for s in top:
+        same_number = bool(asked_numbers & set(_NUMBER.findall(s.unit.shown)))
         s.score = (W_CONTEXT * s.context_coverage + W_UNIT * s.unit_coverage + W_SIMILARITY * s.similarity
-                   + W_TYPE * s.type_match - LENGTH_COST * max(0, _words(s.unit.shown) - CONCISE)
-                   ) * (0.0 if s.clash else 1.0)
+                   + W_TYPE * s.type_match + W_NUMBER * same_number
+                   - LENGTH_COST * max(0, _words(s.unit.shown) - CONCISE)
+                   ) * (0.0 if s.clash else 1.0) * (CODE_FACTOR if s.unit.kind == "code" else 1.0)
     top.sort(key=lambda s: -s.score)
     best = top[0]
     reason = _gate(q, best)
@@ -177,7 +184,7 @@ def _gate(q: Question, best: Scored) -> str:
         return "the evidence never mentions " + ", ".join(q.unknown_words)
     if best.context_coverage < GATE_COVERAGE:
         return "no unit addresses the question's main concept"
-    if best.similarity < GATE_SIMILARITY or best.score < GATE_SCORE:
+    if best.similarity < GATE_SIMILARITY and best.context_coverage < GATE_SURE_COVERAGE:
         return "no unit is close enough to the question"
     return ""
 

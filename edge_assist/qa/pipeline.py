@@ -5,7 +5,8 @@ answer, quoted as written and cited, or abstains when no unit addresses the ques
 (:mod:`edge_assist.qa.compose`); the LLM may only condense those units, and its
 sentence is shown only when the unit entails it (:mod:`edge_assist.qa.rephrase`).
 
-``mode="draft"`` is the older path, kept for the PubMedQA-style evals: the model drafts; the evidence decides. Every draft sentence is scored
+``mode="draft"`` is the older path, kept for the PubMedQA-style evals: the model drafts; the evidence decides.
+Every draft sentence is scored
 against the passage it cites (:mod:`edge_assist.qa.support`); unsupported
 sentences are removed from the answer (and kept, flagged, in
 ``Answer.sentences``), and when too little of the draft survives, the

@@ -30,12 +30,7 @@ from edge_assist.index.search import STOPWORDS
 _WORD = re.compile(r"[^\W_]+")
 # Words of a question's form, not of its topic.
 _ASKING = frozenset(
-    "what which how when where who whom whose why much many long often soon quickly first "
-    "recommended recommend recommendation recommendations suggested guideline guidelines according "
-    "use used using give given start started best preferred usual usually typical typically "
-    "initial initially management manage managed treat treated treatment treatments therapy "
-    "next step should would could can done do does indicated indication option options "
-    "approach role there any".split())
+    ["what", "which", "how", "when", "where", "who", "whom", "whose", "why", "much", "many", "long", "often", "soon", "quickly", "first", "recommended", "recommend", "recommendation", "recommendations", "suggested", "guideline", "guidelines", "according", "use", "used", "using", "give", "given", "start", "started", "best", "preferred", "usual", "usually", "typical", "typically", "initial", "initially", "management", "manage", "managed", "treat", "treated", "treatment", "treatments", "therapy", "next", "step", "should", "would", "could", "can", "done", "do", "does", "indicated", "indication", "option", "options", "approach", "role", "there", "any"])  # noqa: E501
 _SPELLING = ((re.compile(r"ae"), "e"), (re.compile(r"^oe|(?<=h)oe(?=a)"), "e"), (re.compile(r"yse\b"), "yze"),
              (re.compile(r"is(?=(?:e|ed|es|ing|ation|ations)\b)"), "iz"), (re.compile(r"our\b"), "or"),
              (re.compile(r"(?<=[tb])re\b"), "er"))
@@ -73,7 +68,7 @@ _NUMBER_UNIT = re.compile(
     r"x|times|points?|mL/kg|ml/kg|mg/dL|mg/dl|μmol|umol|g/dL|ng|pg|seconds?)", re.I)
 _DOSE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:-|–|to)?\s*\d*(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|units?|U|IU|mEq|"
                    r"mL/kg|ml/kg|puffs?|mmol)\b", re.I)
-_TIME = re.compile(r"\b(?:within|by|after|before|at|over|every|for)\s+(?:the\s+first\s+)?\d+(?:\s*[-–]\s*\d+)?"
+_TIME = re.compile(r"\b(?:within|by|after|before|at|over|every|for)\s+(?:the\s+first\s+)?\d+(?:\s*[-–]\s*\d+)?"  # noqa: E501
                    r"\s*(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?)\b|\bimmediately\b|"
                    r"\b\d+(?:\s*[-–]\s*\d+)?\s*(?:minutes?|hours?|h)\b|\bas soon as\b", re.I)
 _DURATION = re.compile(r"\b\d+(?:\s*[-–]\s*\d+)?\s*(?:days?|weeks?|months?|years?|hours?)\b|\blifelong\b|"
@@ -241,13 +236,7 @@ def answer_type(question: Question, text: str, kind: str) -> float:
             found = 1.0
         elif ask == "drug" and (_DRUG_WORDS.search(text) or _DRUG_SUFFIX.search(text)):
             found = max(found, 1.0 if _RECOMMENDS.search(text) else 0.7)
-        elif ask == "number" and _NUMBER_UNIT.search(text):
-            found = 1.0
-        elif ask == "time" and _TIME.search(text):
-            found = 1.0
-        elif ask == "duration" and _DURATION.search(text):
-            found = 1.0
-        elif ask == "criteria" and kind in ("list", "row"):
+        elif (ask == "number" and _NUMBER_UNIT.search(text)) or (ask == "time" and _TIME.search(text)) or (ask == "duration" and _DURATION.search(text)) or (ask == "criteria" and kind in ("list", "row")):  # noqa: E501
             found = 1.0
         elif ask == "criteria" and kind == "item":
             found = max(found, 0.6)

@@ -80,7 +80,7 @@ class AskScreen(EdgeScreen):
                     raise GenerationCancelled("the answer was cancelled")
                 self.post_message(TokenStreamed(piece))
 
-            return AnswerReady(assistant.ask(question, on_token=on_token))
+            return AnswerReady(assistant.ask(question, on_token=on_token, draft=True))
 
         self.run_job(job, "Answering")
 
