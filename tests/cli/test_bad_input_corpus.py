@@ -183,6 +183,8 @@ CORPUS = [
                                                      crypto.PASSPHRASE_ENV: ""}, process=True),
     c("audit-show-limit-zero", "audit show --limit 0", USAGE),
     c("bench-unknown", "bench warp-drive", USAGE),
+    c("serve-remote-without-token", "serve --host 10.0.0.1", CONFIG),
+    c("serve-bad-port", "serve --port 70000", USAGE),
 ]
 
 
