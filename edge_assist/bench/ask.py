@@ -24,8 +24,8 @@ def _measure(model: str | None) -> dict[str, Any]:
     from edge_assist.assistant import Assistant
 
     with Assistant() as assistant:
-        assistant.ask(QUESTIONS[0], model=model)  # warm-up: load, verify, first allocations
-        answers = [assistant.ask(q, model=model) for q in QUESTIONS[1:]]
+        assistant.ask(QUESTIONS[0], model=model, draft=True)  # warm-up: load, verify, first allocations
+        answers = [assistant.ask(q, model=model, draft=True) for q in QUESTIONS[1:]]
         llm = model or assistant.model_id("llm")
     ttft = [a.timings.get("first_token", a.timings["total"]) for a in answers]
     return {"model": llm, "questions": len(answers),

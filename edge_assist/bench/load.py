@@ -165,7 +165,7 @@ def rss_mb() -> float:
 def _one(assistant: Assistant, question: str, phase: Phase, extractive: bool = False) -> None:
     start = time.perf_counter()
     try:
-        answer = assistant.ask(question, extractive=extractive)
+        answer = assistant.ask(question, extractive=extractive, draft=not extractive)
     except Exception as exc:  # a load test counts failures; it must not stop at the first
         phase.record(time.perf_counter() - start, None, type(exc).__name__)
         return
