@@ -22,8 +22,14 @@ from edge_assist.cli._common import State
     type=click.Choice(["auto", "tiny", "default", "quality"]),
     help="Model profile for this run (overrides the config file).",
 )
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="Re-run this command inside a network namespace with no network but loopback "
+    "(unshare -n): native code cannot reach the network either. See docs/trust.md.",
+)
 @click.pass_context
-def cli(ctx: click.Context, profile: str | None) -> None:
+def cli(ctx: click.Context, profile: str | None, sandbox: bool) -> None:
     """edge-assist: an offline clinical assistant. No patient data leaves this machine.
 
     Run with no command to start the terminal UI.
@@ -31,6 +37,10 @@ def cli(ctx: click.Context, profile: str | None) -> None:
     from edge_assist import logs, offline
     from edge_assist.trust import redact
 
+    if sandbox:  # first: the re-executed child does everything below, inside the namespace
+        from edge_assist.sandbox import run_sandboxed
+
+        run_sandboxed(ctx.meta.get("edge_assist.raw_args", []))
     state = ctx.ensure_object(State)
     state.profile = profile
     settings = state.settings  # invalid config fails here, before any work

@@ -34,6 +34,11 @@ def report_error(error: EdgeAssistError) -> None:
 class ErrorBoundaryGroup(click.Group):
     """A click group that maps edge-assist errors to messages and exit codes."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Keep the command line as given (``--sandbox`` re-executes it) before click consumes it."""
+        ctx.meta.setdefault("edge_assist.raw_args", list(args))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command inside the error boundary, then append its audit-log entry."""
         argv = [*getattr(ctx, "_protected_args", []), *ctx.args]
