@@ -98,6 +98,10 @@ def _register() -> None:
 
     cli.add_command(serve.serve)
 
+    from edge_assist.cli import mcp
+
+    cli.add_command(mcp.mcp)
+
 
 _register()
 

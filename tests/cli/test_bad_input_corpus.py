@@ -185,6 +185,7 @@ CORPUS = [
     c("bench-unknown", "bench warp-drive", USAGE),
     c("serve-remote-without-token", "serve --host 10.0.0.1", CONFIG),
     c("serve-bad-port", "serve --port 70000", USAGE),
+    c("mcp-unknown-option", "mcp --port 1", USAGE),
 ]
 
 

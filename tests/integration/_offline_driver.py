@@ -75,7 +75,7 @@ def commands(tmp: Path) -> list[list[str]]:
         ["eval", "--list"], ["eval", "phi", "--data", "synthetic", "--limit", "20"],
         ["eval", "negex", "--data", str(DATA / "extract" / "negex_tiny.tsv")],
         ["bench", "--help"],
-        ["serve", "--help"],
+        ["serve", "--help"], ["mcp", "--help"],
         ["calc", "list"], ["calc", "show", "curb-65"],
         ["calc", "run", "chads-vasc", "--age", "72", "--sex", "F", "--hypertension"],
         ["calc", "from-note", "chads-vasc"],
