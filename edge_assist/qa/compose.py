@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from edge_assist.index.store import EvidenceIndex
@@ -53,6 +54,19 @@ class Section:
     hit: SearchHit
     text: str
     units: list[Unit] = field(default_factory=list)
+
+    @cached_property
+    def heading(self) -> str:
+        """``title > heading path``: what every unit of the section reads under."""
+        return " > ".join(p for p in (self.hit.title, self.hit.section) if p)
+
+    @cached_property
+    def heading_keys(self) -> set[str]:
+        return scoring.keys(self.heading)
+
+    @cached_property
+    def heading_populations(self) -> set[str]:
+        return scoring.populations(self.heading)
 
 
 @dataclass
@@ -102,9 +116,9 @@ def gather(question: str, index: EvidenceIndex, embedder: Embedder, collection: 
         if ident in seen:
             continue
         seen.add(ident)
-        text = index.section_text(hit.chunk_id) or hit.text
-        heading = " > ".join(p for p in (hit.title, hit.section) if p)
-        sections.append(Section(hit, text, split_units(text, heading, len(sections))))
+        section = Section(hit, index.section_text(hit.chunk_id) or hit.text)
+        section.units = split_units(section.text, section.heading, len(sections))
+        sections.append(section)
         if len(sections) == MAX_SECTIONS:
             break
     return sections
@@ -138,15 +152,14 @@ def compose(question: str, index: EvidenceIndex, embedder: Embedder, collection:
 
 
 def _lexical(q: Question, unit: Unit, section: Section) -> Scored:
-    heading = " > ".join(p for p in (section.hit.title, section.hit.section) if p)
     unit_keys = scoring.keys(unit.shown)
-    around = unit_keys | scoring.keys(unit.context) | scoring.keys(heading)
-    clash = scoring.population_clash(q, f"{unit.context} {unit.text}", heading)
+    around = unit_keys | scoring.keys(unit.context) | section.heading_keys
+    clash = scoring.population_clash(q, f"{unit.context} {unit.text}", section.heading_populations)
     fit = scoring.answer_type(q, unit.shown, unit.kind)
     # a unit about a population the question did not name (children, newborns, pregnancy) is a
     # worse answer to a general question than its general sibling row or sentence
     other = scoring.populations(f"{unit.shown} {unit.context}") - q.population - {"adult"}
-    penalty = OTHER_POPULATION if other and not scoring.populations(heading) & other else 1.0
+    penalty = OTHER_POPULATION if other and not section.heading_populations & other else 1.0
     return Scored(unit, q.coverage(around) * penalty, q.coverage(unit_keys) * penalty, fit, clash=clash)
 
 

@@ -243,12 +243,15 @@ def answer_type(question: Question, text: str, kind: str) -> float:
     return found
 
 
-def population_clash(question: Question, evidence: str, heading: str) -> bool:
-    """The question names a population the evidence is not about (adult vs newborn, ...)."""
+def population_clash(question: Question, evidence: str, named_here: set[str]) -> bool:
+    """The question names a population the evidence is not about (adult vs newborn, ...).
+
+    Args:
+        named_here: the populations the evidence's headings name.
+    """
     asked = question.population
     if not asked:
         return False
-    named_here = populations(heading)
     anywhere = populations(evidence) | named_here
     specific = asked - {"adult"}
     if specific and not specific & anywhere:
