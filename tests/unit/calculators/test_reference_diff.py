@@ -55,13 +55,12 @@ def test_caprini_reference_ignores_yes_no_factors() -> None:
 
 
 def test_known_label_error_rule_uses_spec_flag_or_refusal() -> None:
-    """A miss counts as a known label error only on a flagged calculator or an implausible gold input."""
+    """Every row of a flagged calculator is left out, right or wrong; elsewhere only refused gold inputs."""
     flagged, clean = calculators.get("gcs"), calculators.get("bmi")
     assert flagged.spec.benchmark_label_issue and not clean.spec.benchmark_label_issue
-    assert known_label_error(flagged, correct=False, refused=False)
-    assert not known_label_error(flagged, correct=True, refused=False)
-    assert not known_label_error(clean, correct=False, refused=False)
-    assert known_label_error(clean, correct=False, refused=True)
+    assert known_label_error(flagged, refused=False)
+    assert not known_label_error(clean, refused=False)
+    assert known_label_error(clean, refused=True)
 
 
 def test_llm_task_is_registered() -> None:
