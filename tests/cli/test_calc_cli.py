@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from edge_assist.cli import cli
@@ -33,11 +34,16 @@ def test_calc_run_json() -> None:
 
 
 def test_calc_run_with_unit() -> None:
-    """A number may carry its unit."""
-    result = CliRunner().invoke(cli, ["calc", "run", "ckd-epi-2021", "--age", "60", "--sex", "M",
-                                      "--creatinine", "106 umol/L"])
+    """A number may carry its unit: 106 µmol/L is converted to mg/dL before the formula runs."""
+    args = ["calc", "run", "ckd-epi-2021", "--age", "60", "--sex", "M", "--creatinine", "106 umol/L"]
+    scr = 106 * 113.12 / 1e4  # µmol/L -> mg/dL through creatinine's molar mass (1.199 mg/dL)
+    expected = 142 * (scr / 0.9) ** -1.2 * 0.9938**60  # CKD-EPI 2021, male, Scr/κ > 1
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "mL/min" in result.stdout
+    assert f"{expected:.1f} mL/min/1.73 m²" in result.stdout  # 69.3: the number, not only the unit
+    data = json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)
+    assert data["value"] == pytest.approx(expected, abs=0.01)
+    assert data["inputs"]["creatinine"]["value"] == pytest.approx(scr, abs=1e-3)
 
 
 def test_calc_run_bad_value_exits_7() -> None:

@@ -2,18 +2,29 @@
 
 from edge_assist import offline
 from edge_assist.assistant import Assistant
+from edge_assist.models.fakes import FakeChatModel
 
 
 def test_open_loads_no_model_until_used(fake_env) -> None:
     """Opening is instant; the first chat loads the model once."""
     registry, settings = fake_env
+    loads: list[str] = []
+
+    def counting(manifest, paths, settings_):  # type: ignore[no-untyped-def]
+        loads.append(manifest.id)
+        return FakeChatModel(manifest)
+
+    registry.register_backend("chat", "fake", counting)
     a = Assistant(settings, registry)
-    assert a._models == {}
+    assert a._models == {} and loads == []
     assert a.chat("hello") == "echo: hello"
+    assert a.chat("again") == "echo: again"
+    assert len(a.llm.calls) == 2 and loads == ["fake-chat"]  # two chats, one load
     assert set(a._models) == {"llm"}
-    assert a.llm is a.llm
     a.close()
     assert a._models == {}
+    assert a.chat("after close") == "echo: after close" and loads == ["fake-chat", "fake-chat"]
+    a.close()
 
 
 def test_profile_picks_models_and_overrides_win(fake_env) -> None:

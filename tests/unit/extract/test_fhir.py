@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -48,8 +53,23 @@ def test_provenance_points_at_the_note() -> None:
 
 
 def test_same_note_same_bundle() -> None:
-    """Ids are derived from the note and spans, so the Bundle is reproducible."""
-    assert _bundle() == _bundle()
+    """Ids are derived from the note and spans, so another process writes the very same Bundle."""
+    script = ("import json, sys; from datetime import datetime; from edge_assist.extract import extract; "
+              "from edge_assist.extract.fhir import to_fhir; note, when = sys.argv[1], sys.argv[2]; "
+              "print(json.dumps(to_fhir(extract(note), note, datetime.fromisoformat(when))))")
+    out = subprocess.run([sys.executable, "-c", script, NOTE, WHEN.isoformat()], capture_output=True,
+                         text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "7"})
+    assert json.loads(out.stdout) == _bundle()
+
+
+def test_ids_are_uuid5s_of_the_note_and_change_with_it() -> None:
+    """Every fullUrl is a distinct name-based UUID (v5); one more character in the note renames them all."""
+    urls = [e["fullUrl"] for e in _bundle()["entry"]]
+    assert len(set(urls)) == len(urls)
+    assert {uuid.UUID(u.removeprefix("urn:uuid:")).version for u in urls} == {5}
+    edited = NOTE + " "
+    other = [e["fullUrl"] for e in to_fhir(extract(edited), edited, WHEN)["entry"]]
+    assert len(other) == len(urls) and not set(other) & set(urls)
 
 
 def test_invalid_bundle_is_reported() -> None:

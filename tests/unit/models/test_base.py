@@ -75,5 +75,8 @@ def test_embed_multi_batches_lazily(fake_env) -> None:
     registry, settings = fake_env
     emb = get_model("fake-embed", Embedder, settings, registry)
     texts = [f"text {i}" for i in range(7)]
-    assert len(list(emb.embed_multi(texts, batch_size=3))) == 7
-    assert emb.embed("chest pain") == emb.embed("chest pain")
+    whole = emb.embed_batch(texts)
+    for size in (1, 3, 7, 32):  # batches of one, a ragged last batch, exactly one, fewer than one
+        assert list(emb.embed_multi(texts, batch_size=size)) == whole
+    assert len({tuple(v) for v in whole}) == 7  # seven texts, seven vectors: none dropped or repeated
+    assert emb.embed("text 4") == whole[4]

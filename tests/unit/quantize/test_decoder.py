@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from edge_assist.quantize import decoder
-from edge_assist.quantize.errors import TeacherOutputError
+from edge_assist.quantize.errors import TeacherOutputError, ToolkitMissingError
 from edge_assist.quantize.recipe import load_recipe
 
 
@@ -128,7 +128,7 @@ def test_the_pipeline_runs_on_tiny_ggufs(tiny_llama: Path, tmp_path: Path) -> No
 
     try:
         gguf.find_converter()
-    except Exception:
+    except ToolkitMissingError:
         pytest.skip("llama.cpp's converter is not installed")
     tiny = gguf.hf_to_gguf(tiny_llama, tmp_path / "tiny.f16.gguf")
     recipe = _recipe(tmp_path, str(tiny), str(tiny), output="text", max_invalid=1.0)
