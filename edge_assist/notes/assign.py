@@ -220,17 +220,15 @@ def complaint_phrase(unit: Unit, max_words: int = 12) -> str:
 
 
 _INTRO = re.compile(r"\b\d+[- ](?:year|month)s?[- ]old\b", re.IGNORECASE)
-_AGREES = re.compile(r"^(?:okay|ok|sounds good|that sounds good|yes|yeah|alright|all right|great|"
-                     r"perfect|sure|thank you|thanks)\b", re.IGNORECASE)
-AGREEMENT = "The patient understands and agrees with the recommended medical treatment plan."
 
 
 def _add_bookends(result: Assignment, units: list[Unit], plan: int) -> None:
-    """The ACI note's assessment opens by restating who the patient is and closes with their agreement.
+    """The ACI note's assessment opens by restating who the patient is, in the clinician's words.
 
-    Both are taken from the transcript: the clinician's "N-year-old ... presents"
-    sentence (cited to its turn) and a patient's assent after the plan (cited to
-    that turn); neither is added when the transcript has no such sentence.
+    The clinician's "N-year-old ... presents" sentence is taken from the transcript (cited to
+    its turn) and nothing is added when there is none. No closing line is templated: a
+    patient's "okay" is not consent to a treatment plan, and a note may say only what the
+    encounter said (issue 21).
     """
     if "assessment" not in result.units and "plan" not in result.units:
         return
@@ -239,11 +237,6 @@ def _add_bookends(result: Assignment, units: list[Unit], plan: int) -> None:
     if intro is not None:
         result.units.setdefault("assessment", []).insert(
             0, Unit(intro.text, intro.turns, intro.speaker, "intro", order=-1))
-    assent = next((u for u in reversed(units) if u.order >= plan and u.speaker == "patient"
-                   and _AGREES.match(u.text)), None)
-    if assent is not None and "plan" in result.units:
-        result.units["plan"].append(Unit(AGREEMENT, assent.turns, "dictation", "agreement",
-                                         order=len(units)))
 
 
 def _phases(units: list[Unit], cue: Cues) -> tuple[int, int]:

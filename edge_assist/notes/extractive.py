@@ -35,8 +35,8 @@ _CHATTER = re.compile(r"\b(?:how are you|nice to meet|thank you|thanks|good morn
                       r"go over (?:some of )?(?:your|his|her|the) (?:results|exam)|"
                       r"look at (?:some of )?(?:your|his|her) results)\b",
                       re.IGNORECASE)
-_PINNED = ("intro", "agreement", "opener")
-"""Unit kinds a section always keeps, whatever the word budget: the ACI note's opening line and closing."""
+_PINNED = ("intro", "opener")
+"""Unit kinds a section always keeps, whatever the word budget: the ACI note's opening lines."""
 
 
 def write_section(spec: SectionSpec, units: list[Unit], pronouns: Pronouns) -> list[NoteSentence]:

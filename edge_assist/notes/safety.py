@@ -137,3 +137,22 @@ def _fact_flags(text: str, facts: TranscriptFacts, extract) -> list[SafetyFlag]:
             flags.append(SafetyFlag("contradicts_negation",
                                     f"'{problem.text}' is negated in the transcript but affirmed here"))
     return flags
+
+
+def polish_problems(polished: list[str], lines: list[str]) -> list[str]:
+    """Why an LLM rewrite of a section's ``lines`` must not replace them; empty when it may.
+
+    The rewrite may change words, never facts: each of its numbers, doses and drugs must be in
+    the rules lines, a finding they negate must not be affirmed, and it may neither add a
+    negation they lack nor drop one they state. The reasons name check kinds only, never text.
+    """
+    from edge_assist.extract import extract
+
+    reference = transcript_facts([Turn(i, "dictation", t) for i, t in enumerate(lines)])
+    rewritten = transcript_facts([Turn(i, "dictation", t) for i, t in enumerate(polished)])
+    reasons = [flag.kind for text in polished for flag in _fact_flags(text, reference, extract)]
+    if rewritten.negated - reference.negated:
+        reasons.append("adds_negation")
+    if reference.negated - rewritten.negated:
+        reasons.append("drops_negation")
+    return reasons

@@ -23,8 +23,10 @@ from edge_assist.errors import InputError
 CONTENT_CLASSES = ("complaint", "history", "ros", "exam", "results", "assessment", "plan")
 GROUPS = ("subjective", "objective_exam", "objective_results", "assessment_and_plan")
 _TEMPLATE_KEYS = {"name", "title", "description", "sections"}
-_SECTION_KEYS = {"key", "title", "content", "instruction", "max_words", "group", "labels"}
+_SECTION_KEYS = {"key", "title", "content", "instruction", "max_words", "group", "labels", "facts", "style"}
 LABEL_SETS = ("", "systems", "plan_parts")
+STYLES = ("lines", "brief")
+"""How the facts writer fills a section: every line of its facts, or the terms alone (a chief complaint)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class SectionSpec:
         group: ACI-Bench evaluation group (subjective, objective_exam, ...).
         labels: a label set of ``rules/labels.toml`` (``systems``, ``plan_parts``) that
             groups the section's sentences under sub-headings, or "".
+        facts: what the facts writer puts here, in order: fact kinds, each optionally narrowed
+            to assertions (``"complaint:absent"``, ``"complaint:present,possible"``). A template
+            without it takes the kinds of its content classes (``rules/clinical_style.toml``).
+        style: ``lines`` (every line of the facts) or ``brief`` (their terms only).
     """
 
     key: str
@@ -49,6 +55,8 @@ class SectionSpec:
     max_words: int = 120
     group: str = "subjective"
     labels: str = ""
+    facts: tuple[str, ...] = ()
+    style: str = "lines"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str) -> SectionSpec:
@@ -79,8 +87,32 @@ class SectionSpec:
         if labels not in LABEL_SETS:
             raise InputError(f"{where}: section {data['key']!r} has unknown labels {labels!r}",
                              f"label sets: {', '.join(x for x in LABEL_SETS if x)}")
+        style = data.get("style", "lines")
+        if style not in STYLES:
+            raise InputError(f"{where}: section {data['key']!r} has unknown style {style!r}",
+                             f"styles: {', '.join(STYLES)}")
+        facts = _fact_selectors(data.get("facts", []), data["key"], where)
         return cls(data["key"], data["title"], tuple(content), str(data.get("instruction", "")),
-                   max_words, group, labels)
+                   max_words, group, labels, facts, style)
+
+
+def _fact_selectors(value: Any, key: str, where: str) -> tuple[str, ...]:
+    """``["complaint:absent", "history"]`` checked against the fact kinds and assertions."""
+    from typing import get_args
+
+    from edge_assist.extract.dialogue.types import Assertion, FactKind
+
+    kinds, assertions = get_args(FactKind), get_args(Assertion)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where}: facts of {key!r} must be a list of strings",
+                         f"e.g. facts = [\"complaint:absent\"]; kinds: {', '.join(kinds)}")
+    for selector in value:
+        kind, _, wanted = selector.partition(":")
+        bad = [a for a in wanted.split(",") if a not in assertions] if wanted else []
+        if kind not in kinds or bad:
+            raise InputError(f"{where}: section {key!r} has bad facts selector {selector!r}",
+                             f"kinds: {', '.join(kinds)}; assertions after ':': {', '.join(assertions)}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,15 @@ exactly which sentence to verify and why.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from edge_assist.extract.dialogue.types import Fact
 
 Speaker = Literal["doctor", "patient", "other", "dictation"]
 FlagKind = Literal["unsupported_number", "unsupported_drug", "unsupported_dose",
                    "contradicts_negation", "no_provenance"]
-Writer = Literal["extractive", "llm"]
+Writer = Literal["facts", "extractive", "llm"]
 DRAFT_LABEL = "DRAFT for clinician review: verify every sentence against the encounter before signing."
 
 
@@ -45,13 +48,18 @@ class SafetyFlag:
 
 @dataclass
 class NoteSentence:
-    """One sentence of the draft with the turns it came from and any flags."""
+    """One sentence (a note line) of the draft with the turns it came from and any flags.
+
+    ``facts`` holds the encounter's facts a line of the facts writer states (its ``turns`` are
+    their union); it is empty for the extractive and LLM writers, which write from turns.
+    """
 
     text: str
     turns: list[int] = field(default_factory=list)
     flags: list[SafetyFlag] = field(default_factory=list)
     writer: Writer = "extractive"
     label: str = ""
+    facts: list[Fact] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -89,6 +97,8 @@ class ClinicalNote:
         turns: the parsed transcript, so provenance indices can be resolved.
         warnings: input problems worth a reviewer's attention (ASR markers, one speaker).
         timings: seconds per pipeline step.
+        model: the chat model that polished or wrote sections, or "".
+        writer: which writer made the draft (``facts``, ``extractive``, ``llm``, ``hybrid``).
     """
 
     template: str
@@ -98,6 +108,7 @@ class ClinicalNote:
     timings: dict[str, float] = field(default_factory=dict)
     model: str = ""
     status: str = "draft for clinician review"
+    writer: str = ""
 
     @property
     def flags(self) -> list[tuple[str, NoteSentence]]:
@@ -123,7 +134,8 @@ class ClinicalNote:
             for s in section.sentences:
                 refs = " ".join(f"[T{i}]" for i in s.turns)
                 warn = "".join(f" **⚠ {f.kind}: {f.detail}**" for f in s.flags)
-                lines.append(f"- {s.text} {refs}{warn}".rstrip())
+                head = f"{s.label}: " if s.label else ""
+                lines.append(f"- {head}{s.text} {refs}{warn}".rstrip())
             lines.append("")
         if self.warnings:
             lines += ["## Input warnings", "", *[f"- {w}" for w in self.warnings], ""]
@@ -132,7 +144,7 @@ class ClinicalNote:
     def as_dict(self) -> dict[str, Any]:
         """JSON form (the CLI's ``--json``)."""
         return {"status": self.status, "label": DRAFT_LABEL, "template": self.template,
-                "model": self.model, "warnings": self.warnings,
+                "model": self.model, "writer": self.writer, "warnings": self.warnings,
                 "timings": {k: round(v, 3) for k, v in self.timings.items()},
                 "flag_count": len(self.flags),
                 "sections": [{"key": s.key, "title": s.title,
