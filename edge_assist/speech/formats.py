@@ -3,6 +3,13 @@
 SRT and VTT differ only in the header, the decimal mark of timestamps and the
 cue numbers; both take one cue per segment so a player shows the words as
 they were said.
+
+Review flags (:mod:`edge_assist.speech.review`) go with their cue. WebVTT has
+comments: a ``NOTE review`` block before the cue lists each flag (players skip
+it). SubRip has no comment syntax, so the cue itself gets one more line per flag,
+``[review: "7.5 milligrams": changed_between_decodes (or: other decode: 5 milligrams)]``;
+every SRT reader shows it as text, which is the point: a flagged dose is never
+shown without its doubt. Plain text carries no flags (use ``--json``).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Literal
 
-from edge_assist.speech.types import Transcript
+from edge_assist.speech.types import ReviewFlag, Transcript
 
 Format = Literal["text", "srt", "vtt", "json"]
 
@@ -33,13 +40,15 @@ def timestamp(seconds: float, decimal: str = ",") -> str:
 def to_srt(transcript: Transcript) -> str:
     """SubRip: numbered cues, comma before milliseconds, blank line between cues."""
     cues = [f"{i}\n{timestamp(s.start)} --> {timestamp(s.end)}\n{_cue_text(s.text)}\n"
+            + "".join(f"[review: {_safe(f.describe())}]\n" for f in s.flags)
             for i, s in enumerate(transcript.segments, 1)]
     return "\n".join(cues)
 
 
 def to_vtt(transcript: Transcript) -> str:
     """WebVTT: a ``WEBVTT`` header, full stop before milliseconds."""
-    cues = [f"{timestamp(s.start, '.')} --> {timestamp(s.end, '.')}\n{_cue_text(s.text)}\n"
+    cues = [_vtt_note(s.flags)
+            + f"{timestamp(s.start, '.')} --> {timestamp(s.end, '.')}\n{_cue_text(s.text)}\n"
             for s in transcript.segments]
     return "\n".join(["WEBVTT\n", *cues])
 
@@ -67,3 +76,15 @@ def _cue_text(text: str) -> str:
     # A blank line ends a cue in both formats, so paragraph breaks become single lines.
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return "\n".join(lines) or "..."
+
+
+def _vtt_note(flags: tuple[ReviewFlag, ...]) -> str:
+    """A WebVTT comment block listing ``flags`` (empty when there are none)."""
+    if not flags:
+        return ""
+    return "NOTE review\n" + "".join(f"{_safe(f.describe())}\n" for f in flags) + "\n"
+
+
+def _safe(text: str) -> str:
+    # "-->" would start a cue in VTT and a blank line would end the block or cue.
+    return " ".join(text.replace("-->", "->").split())

@@ -26,8 +26,10 @@ from edge_assist.models.base import Segment, Transcriber
 from edge_assist.speech.audio import is_ready_wav, iter_chunks, probe_duration
 from edge_assist.speech.commands import apply_commands
 from edge_assist.speech.correction import CorrectionOptions, DrugCorrector
+from edge_assist.speech.crosscheck import decode_again, windows
 from edge_assist.speech.guard import GuardOptions, guarded, tail_start, without_hints
 from edge_assist.speech.redecode import RedecodeOptions, Redecoder
+from edge_assist.speech.review import Reviewer, ReviewOptions
 from edge_assist.speech.types import TimedWord, Transcript, TranscriptSegment
 from edge_assist.speech.vocabulary import build_vocabulary, clinical_words, english_words, load_lexicon
 
@@ -100,6 +102,8 @@ class SpeechOptions:
             by default, see :mod:`edge_assist.speech.redecode`).
         guard: when a hinted segment is decoded again without hints (with ``bias``; see
             :mod:`edge_assist.speech.guard`).
+        review: which numbers, doses and drug names are flagged for review
+            (:mod:`edge_assist.speech.review`).
     """
 
     bias: bool = True
@@ -113,6 +117,7 @@ class SpeechOptions:
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     redecode: RedecodeOptions = field(default_factory=RedecodeOptions)
     guard: GuardOptions = field(default_factory=GuardOptions)
+    review: ReviewOptions = field(default_factory=ReviewOptions)
 
 
 class SpeechPipeline:
@@ -234,11 +239,28 @@ class SpeechPipeline:
                 decode = self.options.decode.as_kwargs(vad=False)
                 words, more = redecoder.fix(words, wav, offset, decode)
                 corrections = sorted(corrections + more, key=lambda c: c.start)
+        flags = self._review(words, corrections, wav, offset, timed=bool(raw.words))
         text = "".join(w.text for w in words).strip()
         if self.options.commands:
             text = apply_commands(text)
         return TranscriptSegment(round(raw.start + offset, 3), round(raw.end + offset, 3), text,
-                                 confidence, tuple(words), tuple(corrections))
+                                 confidence, tuple(words), tuple(corrections), flags)
+
+    def _review(self, words: list[TimedWord], corrections: list, wav: Path | None, offset: float,
+                timed: bool) -> tuple:
+        """The segment's review flags; the audio around its numbers is decoded once more when
+        its words have real timings (without them nothing can be lined up)."""
+        options = self.options.review
+        if not options.enabled:
+            return ()
+        reviewer = Reviewer(self.corrector, options)
+        other = None
+        if options.crosscheck and timed and wav is not None:
+            wanted = [reviewer.kind(w) is not None or self.corrector.is_cue(w.text) for w in words]
+            spans = windows(words, wanted)
+            other = decode_again(self.transcriber, wav, offset, spans,
+                                 self.options.decode.as_kwargs(vad=False)) if spans else []
+        return reviewer.flag(words, corrections, other)
 
 
 @cache

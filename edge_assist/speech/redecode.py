@@ -246,10 +246,11 @@ class Redecoder:
                 )
             )
         heard = [TimedWord(w.start, w.end, w.word, w.probability) for s in segments for w in s.words]
-        return _to_file_time(heard, spans)
+        return to_file_time(heard, spans)
 
 
-def _to_file_time(words: list[TimedWord], spans: list[tuple[float, float, float]]) -> list[TimedWord]:
+def to_file_time(words: list[TimedWord], spans: list[tuple[float, float, float]]) -> list[TimedWord]:
+    """Words of a joined clip moved back to their file times (``spans``: clip start, clip end, file start)."""
     out = []
     for w in words:
         mid = (w.start + w.end) / 2

@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 CorrectionMethod = Literal["spelling", "phonetic", "redecode"]
+ReviewReason = Literal["low_probability", "changed_between_decodes", "corrected_drug", "unlisted_drug",
+                       "implausible_dose", "dose_without_drug"]
+ReviewKind = Literal["number", "dose", "drug", "unit", "word"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,38 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class ReviewFlag:
+    """Words a clinician must check before the transcript is trusted (see :mod:`edge_assist.speech.review`).
+
+    Attributes:
+        first: index of the first flagged word in its segment's ``words``.
+        last: index of the last flagged word (inclusive).
+        start: when the words start (seconds).
+        end: when they end.
+        text: the flagged words as written.
+        kind: what the words are: a number, a dose (number and unit), a drug name, a unit,
+            or other words (where a drug name was expected).
+        reasons: why they are doubted, most serious first.
+        alternatives: what else they may be: another decode's words, near drug names,
+            the usual dose range.
+    """
+
+    first: int
+    last: int
+    start: float
+    end: float
+    text: str
+    kind: ReviewKind
+    reasons: tuple[ReviewReason, ...]
+    alternatives: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line for a reviewer: ``"7.5 milligrams": implausible_dose (usual 2.5-10 mg)``."""
+        alternatives = f" (or: {'; '.join(self.alternatives)})" if self.alternatives else ""
+        return f'"{self.text}": {", ".join(self.reasons)}{alternatives}'
+
+
+@dataclass(frozen=True)
 class TranscriptSegment:
     """A stretch of speech with its words and a confidence in 0-1."""
 
@@ -56,6 +91,7 @@ class TranscriptSegment:
     confidence: float
     words: tuple[TimedWord, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    flags: tuple[ReviewFlag, ...] = ()
 
     @staticmethod
     def confidence_of(avg_logprob: float) -> float:
@@ -87,6 +123,11 @@ class Transcript:
         return [c for s in self.segments for c in s.corrections]
 
     @property
+    def flags(self) -> list[ReviewFlag]:
+        """Every review flag, in order."""
+        return [f for s in self.segments for f in s.flags]
+
+    @property
     def text(self) -> str:
         """The transcript as text; dictated paragraph breaks are kept."""
         from edge_assist.speech.commands import join_segments
@@ -103,5 +144,32 @@ class Transcript:
         return {"source": self.source, "model": self.model, "duration": round(self.duration, 3),
                 "seconds": round(self.seconds, 3), "real_time_factor": self.real_time_factor,
                 "text": self.text, "corrections": [asdict(c) for c in self.corrections],
-                "segments": [{k: v for k, v in asdict(s).items() if k != "corrections"}
+                "review": [asdict(f) for f in self.flags],
+                "segments": [{k: v for k, v in asdict(s).items() if k not in ("corrections", "flags")}
                              for s in self.segments]}
+
+    def flag_spans(self) -> list[tuple[int, int, ReviewFlag]]:
+        """Where each flag's words are in :attr:`text`: ``(start, end, flag)`` character offsets.
+
+        The words are found in their segment's text, in order, so a word that was
+        flagged once is marked once even where the same word occurs again unflagged.
+        A flag whose words a dictation command rewrote is placed on its segment's text.
+        """
+        text = self.text
+        out: list[tuple[int, int, ReviewFlag]] = []
+        at = 0
+        for segment in self.segments:
+            if not segment.text:
+                continue
+            begin = text.find(segment.text, at)
+            begin = at if begin < 0 else begin
+            cursor = begin
+            for flag in segment.flags:
+                found = text.find(flag.text, cursor, begin + len(segment.text))
+                if found < 0:
+                    out.append((begin, begin + len(segment.text), flag))
+                    continue
+                out.append((found, found + len(flag.text), flag))
+                cursor = found + len(flag.text)
+            at = begin + len(segment.text)
+        return out

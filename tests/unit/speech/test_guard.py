@@ -13,6 +13,7 @@ from edge_assist.models.base import Segment, Transcriber, Word
 from edge_assist.speech.audio import RATE, read_span
 from edge_assist.speech.guard import GuardOptions, failure, guarded, mean_logprob, tail_start
 from edge_assist.speech.pipeline import SpeechOptions, SpeechPipeline
+from edge_assist.speech.review import ReviewOptions
 
 from .conftest import write_wav
 
@@ -90,11 +91,12 @@ def test_pipeline_guards_only_hinted_decodes(tmp_path: Path) -> None:
     skipped = _segment("packs per day since", gap_after=2, gap=5.0)
     plain = [_segment("packs per day since being started on chantix", logprob=-0.2, step=1.0)]
     hinted = _Hinted(skipped, plain)
-    text = SpeechPipeline(hinted, SpeechOptions(correct=False), None).transcribe(wav).text
+    quiet = ReviewOptions(crosscheck=False)  # counted calls are the guard's, not the review's
+    text = SpeechPipeline(hinted, SpeechOptions(correct=False, review=quiet), None).transcribe(wav).text
     assert text == "packs per day since being started on chantix"
     assert len(hinted.calls) == 2 and hinted.calls[0]["hotwords"]
     unhinted = _Hinted(skipped, [skipped])
-    SpeechPipeline(unhinted, SpeechOptions(correct=False, bias=False), None).transcribe(wav)
+    SpeechPipeline(unhinted, SpeechOptions(correct=False, bias=False, review=quiet), None).transcribe(wav)
     assert len(unhinted.calls) == 1
 
 
@@ -131,12 +133,13 @@ def test_pipeline_decodes_the_tail_the_decoder_stopped_short_of(tmp_path: Path) 
     """A decode that ends at 3 s of a 12 s clip: the rest is decoded on its own, times in the file's frame."""
     wav = write_wav(tmp_path / "a.wav", seconds=12.0)
     model = _StopsEarly()
-    transcript = SpeechPipeline(model, SpeechOptions(correct=False), None).transcribe(wav)
+    quiet = ReviewOptions(crosscheck=False)  # the durations listed are the guard's decodes
+    transcript = SpeechPipeline(model, SpeechOptions(correct=False, review=quiet), None).transcribe(wav)
     assert transcript.text == "packs per day since being started on chantix"
     assert model.durations == [pytest.approx(12.0), pytest.approx(9.0)]
     assert transcript.segments[1].start == pytest.approx(3.5)
     no_vad = _StopsEarly()
-    SpeechPipeline(no_vad, SpeechOptions(correct=False, vad=False), None).transcribe(wav)
+    SpeechPipeline(no_vad, SpeechOptions(correct=False, vad=False, review=quiet), None).transcribe(wav)
     assert len(no_vad.durations) == 1  # without the VAD a silent tail would be filled with words
 
 

@@ -22,6 +22,7 @@ from edge_assist.speech.redecode import (
     plan_windows,
     splice,
 )
+from edge_assist.speech.review import ReviewOptions
 from edge_assist.speech.types import TimedWord
 from edge_assist.speech.vocabulary import DrugLexicon, _foreign_spellings
 
@@ -200,7 +201,8 @@ def test_pipeline_runs_the_second_pass_only_when_enabled(tmp_path: Path, correct
         (True, "continue Prozac 20 milligrams", 2),
     ):
         model = _TwoPass()
-        options = SpeechOptions(redecode=RedecodeOptions(enabled=enabled), vad=False)
+        options = SpeechOptions(redecode=RedecodeOptions(enabled=enabled), vad=False,
+                                review=ReviewOptions(crosscheck=False))  # counts the redecode's calls
         pipeline = SpeechPipeline(model, options)
         pipeline._corrector = corrector
         transcript = pipeline.transcribe(wav)
