@@ -78,6 +78,7 @@ def dictate(state: State, model: str | None, device: str | None, seconds: float 
     """
     from edge_assist.assistant import Assistant
     from edge_assist.errors import EdgeAssistError, InputError
+    from edge_assist.notes import review_flags
     from edge_assist.speech import render
     from edge_assist.speech.microphone import dictate as record_dictation
     from edge_assist.speech.microphone import input_device
@@ -108,6 +109,7 @@ def dictate(state: State, model: str | None, device: str | None, seconds: float 
                              "check the microphone and dictate again")
         try:
             drafted = assistant.note(transcript.text, template=template)
+            review_flags.mark(drafted, review_flags.from_transcript(transcript))  # lines from doubted words
         except EdgeAssistError:
             click.echo("The note could not be drafted; here is the transcript.", err=True)
             click.echo(render(transcript, "json" if as_json else "text"), nl=False)

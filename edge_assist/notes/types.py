@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 Speaker = Literal["doctor", "patient", "other", "dictation"]
 FlagKind = Literal["unsupported_number", "unsupported_drug", "unsupported_dose",
-                   "contradicts_negation", "no_provenance"]
+                   "contradicts_negation", "no_provenance", "speech_review"]
 Writer = Literal["facts", "extractive", "llm"]
 DRAFT_LABEL = "DRAFT for clinician review: verify every sentence against the encounter before signing."
 
