@@ -19,25 +19,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from edge_assist.errors import InputError
+from edge_assist.extract.dialogue.transcript import clean, dictation_turns, has_speaker_tags, tagged_turns
 from edge_assist.notes.assign import cues
-from edge_assist.notes.types import Speaker, Turn
+from edge_assist.notes.types import Turn
 from edge_assist.textio import decode_text
 
 MAX_CHARS = 400_000
 """Longest transcript accepted: about 60,000 words, three times a long (20,000-word) encounter."""
 
-_TAG = re.compile(r"^\s*(?:\[(?P<bracket>[a-z_ ]{2,30})\]|(?P<colon>[A-Za-z_ ]{2,30}):)\s*", re.MULTILINE)
-_SPEAKERS: dict[str, Speaker] = {
-    "doctor": "doctor", "dr": "doctor", "physician": "doctor", "clinician": "doctor",
-    "provider": "doctor", "nurse": "doctor", "doctor_guest": "doctor", "guest_clinician": "doctor",
-    "guest_clinican": "doctor", "patient": "patient", "pt": "patient", "patient_guest": "other",
-    "guest_family": "other", "gest_family": "other", "family": "other", "speaker": "other",
-}
-_MARKER = re.compile(r"</?\s*unsure\s*>|[\[<(]\s*(?:inaudible|unintelligible|crosstalk|indiscernible|"
-                     r"unclear|noise|laughter|silence|pause)[^\])>]{0,20}[\])>]", re.IGNORECASE)
-_TIMESTAMP = re.compile(r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b[\])]?"
-                        r"(?:\s*-->\s*\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)?")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z0-9])")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ENGLISH = frozenset((  # noqa: SIM905 - a word list reads best as words
     "the and a to of i you is it that in for my your have with this do not was"
@@ -85,10 +74,10 @@ def parse(text: str | bytes) -> Transcript:
     if isinstance(text, bytes):
         text = decode(text)
     _check(text)
-    cleaned, markers = _MARKER.subn(" ", text)
-    cleaned, stamps = _TIMESTAMP.subn(" ", cleaned)
-    turns = _tagged_turns(cleaned)
-    if not turns and any(_speaker(m) is not None for m in _TAG.finditer(cleaned)):
+    cleaned, markers, stamps = clean(text)
+    turns = [Turn(t.turn.index, t.turn.speaker, t.turn.text)  # type: ignore[arg-type]
+             for t in tagged_turns(cleaned)]
+    if not turns and has_speaker_tags(cleaned):
         raise InputError("the transcript has speaker tags but no words after them",
                          "give the conversation text after each [doctor]/[patient] tag")
     transcript = Transcript(turns or _dictation_turns(cleaned), markers, stamps)
@@ -113,25 +102,8 @@ def _check(text: str) -> None:
                          "give a UTF-8 text transcript")
 
 
-def _tagged_turns(text: str) -> list[Turn]:
-    matches = [m for m in _TAG.finditer(text) if _speaker(m) is not None]
-    turns: list[Turn] = []
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        words = " ".join(text[match.end():end].split())
-        if words:
-            turns.append(Turn(len(turns), _speaker(match) or "other", words))
-    return turns
-
-
-def _speaker(match: re.Match[str]) -> Speaker | None:
-    name = (match.group("bracket") or match.group("colon") or "").strip().lower().replace(" ", "_")
-    return _SPEAKERS.get(name)
-
-
 def _dictation_turns(text: str) -> list[Turn]:
-    sentences = (" ".join(s.split()) for s in _SENTENCE.split(text))
-    return [Turn(i, "dictation", s) for i, s in enumerate(s for s in sentences if s)]
+    return [Turn(t.turn.index, "dictation", t.turn.text) for t in dictation_turns(text)]
 
 
 def _check_language(turns: list[Turn]) -> None:
