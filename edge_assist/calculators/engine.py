@@ -33,6 +33,28 @@ class Span:
     text: str
 
 
+CriterionStatus = Literal["stated", "assumed", "conflict", "missing"]
+
+
+@dataclass
+class Criterion:
+    """How a from-note reading decided one input: its value, the words it rests on, and why.
+
+    ``status``: ``stated`` (the note says it; ``span`` points there), ``assumed`` (the note
+    is silent or only partly says it: the published rule for a missing item, or a guessed
+    unit, was applied), ``conflict`` (the note gives different values; ``reason`` names
+    them and which was used) or ``missing`` (a required input the note does not give).
+    """
+
+    name: str
+    label: str
+    value: Any
+    status: CriterionStatus
+    reason: str
+    span: Span | None = None
+    unit: str = ""
+
+
 @dataclass
 class InputValue:
     """One input as the formula used it, with where it came from."""
@@ -104,6 +126,8 @@ class CalcResult:
     missing: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Filled by a from-note reading: one entry per input, in the spec's order.
+    criteria: list[Criterion] = field(default_factory=list)
     formula_version: str = ""
     source: str = ""
     doi: str = ""

@@ -18,14 +18,14 @@ comes first); inputs not found are ``missing``; defaults taken are listed as
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from edge_assist.calculators import doses
-from edge_assist.calculators.engine import CalcResult, Calculator, InputValue, Span
-from edge_assist.calculators.note_text import label_names, note_rules, sentence_bounds
+from edge_assist.calculators.engine import CalcResult, Calculator, Criterion, InputValue, Span
+from edge_assist.calculators.note_context import _Found, choice, criterion, last_choice, sentence_at, sex
+from edge_assist.calculators.note_text import criteria_rules, label_names, note_rules
 from edge_assist.calculators.spec import InputSpec
 from edge_assist.errors import EdgeAssistError, InputError
 
@@ -50,13 +50,6 @@ _WORD_NUMBER = (rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_ONES[:9])}))?|"
 # A per-microlitre count written with a dot for thousands ("22.000/µL"): never a fraction.
 _DOT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _PER_MICROLITRE = ("/µL", "/μL", "/uL", "/mcL", "/mm3", "/mm^3", "/cmm", "cells/µL", "cells/μL")
-
-
-@dataclass
-class _Found:
-    raw: Any
-    start: int
-    end: int
 
 
 @cache
@@ -93,13 +86,19 @@ def _bare_unit(name: str, value: float) -> str | None:
     return None
 
 
+class _Guessed(tuple):  # type: ignore[type-arg]
+    """(number, unit) where the note wrote no unit and the ``bare`` rules guessed it from the size."""
+
+
 def _value(name: str, text: str, unit: str | None) -> tuple[float, str] | float:
     """A number as written with its unit (written, or guessed from its size by the ``bare`` rules)."""
     number = float(text.replace(",", ""))
     if unit in _PER_MICROLITRE and _DOT_THOUSANDS.fullmatch(text):
         number *= 1000
-    unit = unit or _bare_unit(name, number)
-    return (number, unit) if unit else number
+    if unit:
+        return (number, unit)
+    guessed = _bare_unit(name, number)
+    return _Guessed((number, guessed)) if guessed else number
 
 
 def _labelled(name: str, note: str) -> list[_Found]:
@@ -107,13 +106,34 @@ def _labelled(name: str, note: str) -> list[_Found]:
     regex = _label_regex(name)
     if regex is None:
         return []
-    found = [_Found(_value(name, m.group(1), _clean_unit(m.group(2))), m.start(), m.end())
-             for m in regex.finditer(note)]
+    rules = note_rules()[0][name]
+    reject = re.compile(rules["reject_after"], re.IGNORECASE) if "reject_after" in rules else None
+    matches = [m for m in regex.finditer(note) if not (reject and reject.match(note, m.end()))]
+    matches = [m for m in matches if not (_has_urine_twin(name) and _urine_clause(note, m.start()))]
+    if "urine_of" in rules:  # "urine studies: sodium 20 mEq/L" is the urine sodium
+        serum = _label_regex(rules["urine_of"])
+        matches += [m for m in serum.finditer(note) if _urine_clause(note, m.start())] if serum else []
+    found = [_Found(_value(name, m.group(1), _clean_unit(m.group(2))), m.start(), m.end()) for m in matches]
     listed = _respectively(name, note) + _slashed(name, note)
     if listed:  # inside a list a label is followed by another label's value
         spans = [(m.start(), m.end()) for m in (*_respectively_matches(note), *_slashed_matches(note))]
         found = [f for f in found if not any(a <= f.start < b for a, b in spans)]
     return sorted(listed + found, key=lambda f: f.start)
+
+
+# A clause of urine results: "Urine studies: sodium 20, ..." (a colon-headed list in the same
+# sentence) or a label right after "urine"/"urinary" and up to two words ("urine spot sodium").
+_URINE_HEAD = re.compile(r"\burin(?:e|ary)\b(?!\s+output)(?:\s+[a-z]+){0,2}\s*(?::[^.;]*)?$", re.IGNORECASE)
+
+
+def _urine_clause(note: str, start: int) -> bool:
+    s0, _s1 = sentence_at(note, start)
+    return _URINE_HEAD.search(note, s0, start) is not None
+
+
+@cache
+def _has_urine_twin(name: str) -> bool:
+    return any(rule.get("urine_of") == name for rule in note_rules()[0].values() if isinstance(rule, dict))
 
 
 _RESPECTIVELY = re.compile(r"((?:[^.;:]|\.\d){3,160}?)\s+(?:were|was|are|of|:)\s+((?:[^.;]|\.\d){3,160}?),?"
@@ -258,125 +278,6 @@ _SPECIAL: dict[str, Any] = {
 _FT_IN = _pattern(r"\b(\d)\s*(?:ft|feet|foot|')\s*(\d{1,2}(?:\.\d+)?)?\s*(?:in|inches|\"|'')?", _ft_in)
 
 
-def _sex(note: str) -> _Found | None:
-    female = re.findall(r"\b(woman|female|girl|lady|she|her|mrs|ms|pregnant|gravida)\b", note, re.I)
-    male = re.findall(r"\b(man|male|boy|gentleman|he|his|him|mr)\b", note, re.I)
-    if len(female) == len(male):
-        return None
-    word = "female" if len(female) > len(male) else "male"
-    first = re.search(r"\b(woman|female|girl|lady|man|male|boy|gentleman)\b", note, re.I)
-    span = (first.start(), first.end()) if first else (0, 0)
-    return _Found(word, *span)
-
-
-@cache
-def _context_regexes() -> dict[str, Any]:
-    context = note_rules()[1]
-    compiled: dict[str, Any] = {"window": int(context["window"]),
-                                "terminate": re.compile("|".join(context["terminate"]), re.I)}
-    for modifier in ("negated", "family", "hypothetical"):
-        rules = context[modifier]
-        compiled[modifier] = ([re.compile(p, re.I) for p in rules["before"]],
-                              [re.compile(p, re.I) for p in rules["after"]])
-    return compiled
-
-
-def _sentence(note: str, at: int) -> tuple[int, int]:
-    starts, ends = sentence_bounds(note)
-    i = bisect_right(starts, at) - 1
-    return (starts[i], ends[i]) if i >= 0 and at < ends[i] else (0, len(note))
-
-
-def _modifiers(note: str, start: int, end: int, name: str) -> set[str]:
-    """ConText: which modifiers (negated, family, hypothetical) apply to the match at start:end.
-
-    A trigger's scope is the rest of its sentence, up to ``window`` characters, cut at a
-    terminator ("but", "however", "and has").
-    """
-    context = _context_regexes()
-    window = context["window"]
-    s0, s1 = _sentence(note, start)
-    before, after = note[max(s0, start - window):start], note[end:min(s1, end + window)]
-    cuts = list(context["terminate"].finditer(before))
-    before = before[cuts[-1].end():] if cuts else before
-    cut = context["terminate"].search(after)
-    after = after[:cut.start()] if cut else after
-    found = set()
-    for modifier in ("negated", "family", "hypothetical"):
-        if modifier == "family" and "family" in name:
-            continue
-        before_rules, after_rules = context[modifier]
-        if any(r.search(before) for r in before_rules) or any(r.search(after) for r in after_rules):
-            found.add(modifier)
-    return found
-
-
-def _mention(patterns: list[str], note: str, name: str) -> _Found | None:
-    """The first affirmed mention (raw True) of any pattern, else the first negated one (raw False)."""
-    negated: _Found | None = None
-    for pattern in patterns:
-        for m in re.finditer(pattern, note, re.IGNORECASE):
-            mods = _modifiers(note, m.start(), m.end(), name)
-            if not mods:
-                return _Found(True, m.start(), m.end())
-            if mods == {"negated"} and negated is None:
-                negated = _Found(False, m.start(), m.end())
-    return negated
-
-
-def _criterion(spec: InputSpec, note: str) -> _Found | None:
-    """A bool criterion: affirmed patterns, else an affirmed finding against it, else the negations."""
-    hit = _mention(spec.patterns, note, spec.name)
-    if hit is not None and hit.raw:
-        return hit
-    against = _mention(spec.against, note, spec.name) if spec.against else None
-    if against is not None and against.raw:
-        return _Found(False, against.start, against.end)
-    if hit is not None:
-        return hit
-    return _Found(True, against.start, against.end) if against is not None else None
-
-
-_GENERIC = ("none", "true", "false", "other", "normal", "absent")
-
-
-def _choice(spec: InputSpec, note: str) -> _Found | None:
-    """A choice named in the note; with ``patterns``, only in sentences that affirm them."""
-    scopes, affirmed = [(0, len(note))], []
-    if spec.patterns:
-        affirmed = sorted((m for p in spec.patterns for m in re.finditer(p, note, re.IGNORECASE)
-                           if not _modifiers(note, m.start(), m.end(), spec.name)), key=lambda m: m.start())
-        scopes = [_sentence(note, m.start()) for m in affirmed]
-        if not scopes:
-            return None
-    best: _Found | None = None
-    for choice in spec.choices:
-        phrases = [rf"\b{re.escape(p)}\b" for p in (choice.value, *choice.aliases)
-                   if len(p) >= 4 and p.lower() not in _GENERIC]
-        for regex in (*phrases, *choice.patterns):
-            for s0, s1 in sorted(set(scopes)):
-                m = re.compile(regex, re.IGNORECASE).search(note, s0, s1)
-                if m is None or _modifiers(note, m.start(), m.end(), spec.name):
-                    continue
-                if best is None or m.start() < best.start:
-                    best = _Found(choice.value, m.start(), m.end())
-                break
-    if best is None and spec.if_mentioned and affirmed:
-        return _Found(spec.if_mentioned, affirmed[0].start(), affirmed[0].end())
-    return best
-
-
-def _last_choice(spec: InputSpec, text: str) -> _Found | None:
-    """The choice mentioned last in ``text`` (longest phrase at a place): "convert X to Y" -> Y."""
-    best: _Found | None = None
-    for choice in spec.choices:
-        for phrase in (choice.value, *choice.aliases):
-            for m in re.finditer(rf"\b{re.escape(phrase)}\b", text, re.IGNORECASE):
-                if best is None or (m.start(), m.end()) > (best.start, best.end):
-                    best = _Found(choice.value, m.start(), m.end())
-    return best
-
-
 _DOSE_INPUT = re.compile(r"^(?:(?P<drug>\w+?)_)?(?P<part>dose|per_day)$")
 
 
@@ -400,14 +301,14 @@ def _dose_candidates(spec: InputSpec, note: str) -> list[_Found] | None:
     return found
 
 
-def _candidates(spec: InputSpec, note: str) -> list[_Found]:
+def _candidates(calc: Calculator, spec: InputSpec, note: str) -> list[_Found]:
     """Where the note may give ``spec``'s value, best first: labelled numbers before bare patterns."""
     dosed = _dose_candidates(spec, note) if spec.type == "number" else None
     if dosed is not None:
         return dosed
     if spec.type in ("bool", "choice"):
-        found = (_criterion(spec, note) if spec.type == "bool" else
-                 _sex(note) if spec.name == "sex" else _choice(spec, note))
+        found = (criterion(spec, note, calc.id) if spec.type == "bool" else
+                 sex(note) if spec.name == "sex" else choice(spec, note, calc.id))
         return [found] if found else []
     if spec.type == "date":
         return _SPECIAL.get(spec.name, lambda _n: [])(note)
@@ -418,38 +319,67 @@ def _candidates(spec: InputSpec, note: str) -> list[_Found]:
     return found
 
 
-def _read(calc: Calculator, spec: InputSpec, note: str, result: CalcResult,
-          original: str) -> InputValue | None:
-    """The first usable candidate; a later one with another value is reported as a conflict."""
-    chosen: InputValue | None = None
-    for found in _candidates(spec, note):
+def _preferred(calc: Calculator, spec: InputSpec, note: str, found: list[_Found]) -> list[_Found]:
+    """Candidates whose label says what the score is defined on (``rules/criteria.toml`` prefer) first."""
+    prefer = criteria_rules()["prefer"].get(f"{calc.id}.{spec.name}")
+    if not prefer or len(found) < 2:
+        return found
+    regex = re.compile(prefer, re.IGNORECASE)
+    return sorted(found, key=lambda f: regex.search(note, max(0, f.start - 25), f.end) is None)
+
+
+@dataclass
+class _Reading:
+    """What the note gave for one input: the value used, the different values beside it, and why."""
+
+    value: InputValue | None = None
+    why: str = ""
+    assumed: bool = False
+    others: list[InputValue] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def _read(calc: Calculator, spec: InputSpec, note: str, result: CalcResult, original: str) -> _Reading:
+    """The first usable candidate; later ones with other values are kept as a conflict."""
+    reading = _Reading()
+    for found in _preferred(calc, spec, note, _candidates(calc, spec, note)):
+        if found.raw is None:  # mentioned, but not as the patient's own (a relative's, hypothetical)
+            reading.why = reading.why or found.why
+            continue
         span = Span(found.start, found.end, original[found.start:found.end])
         try:
             value = calc.coerce(spec.name, found.raw, "note", span)
         except EdgeAssistError as exc:
             result.warnings.append(
                 f"{spec.name}: skipped a value at chars {found.start}-{found.end} ({exc.message})")
+            reading.refused.append(f'"{span.text}" was refused ({exc.message})')
             continue
-        if chosen is None:
-            chosen = value
-        elif spec.type == "number" and not _close(chosen.value, value.value):
-            first = chosen.span.start if chosen.span else "?"
-            result.conflicts.append(f"{spec.name}: {chosen.value:g} (chars {first}) and {value.value:g} "
-                                    f"(chars {found.start}) in the note; the first is used")
-            break
-    return chosen
+        if reading.value is None:
+            reading.value, reading.assumed = value, found.assumed or isinstance(found.raw, _Guessed)
+            reading.why = found.why or f'read from "{span.text}"'
+            if isinstance(found.raw, _Guessed):
+                reading.why += f"; no unit is written, {found.raw[1]} is taken from the number's size"
+        elif spec.type == "number" and not any(_close(v.value, value.value)
+                                               for v in (reading.value, *reading.others)):
+            reading.others.append(value)
+    if reading.others:
+        shown = " and ".join(f"{v.value:g} (chars {v.span.start if v.span else '?'})"
+                             for v in (reading.value, *reading.others))
+        result.conflicts.append(f"{spec.name}: {shown} in the note; the first is used")
+    return reading
 
 
-def _read_asked(calc: Calculator, spec: InputSpec, question: str, result: CalcResult) -> InputValue | None:
-    found = _last_choice(spec, question) if spec.type == "choice" else None
+def _read_asked(calc: Calculator, spec: InputSpec, question: str, result: CalcResult) -> _Reading:
+    reading = _Reading()
+    found = last_choice(spec, question) if spec.type == "choice" else None
     if found is None:
-        return None
+        return reading
     try:
         span = Span(found.start, found.end, question[found.start:found.end])
-        return calc.coerce(spec.name, found.raw, "note", span)
+        reading.value, reading.why = calc.coerce(spec.name, found.raw, "note", span), found.why
     except EdgeAssistError as exc:
         result.warnings.append(f"{spec.name}: the question's value was refused ({exc.message})")
-        return None
+    return reading
 
 
 def _close(a: float, b: float) -> bool:
@@ -459,6 +389,9 @@ def _close(a: float, b: float) -> bool:
 def fill_from_note(calc: Calculator, note: str, llm: ChatModel | None = None,
                    question: str = "") -> CalcResult:
     """Find the calculator's inputs in ``note`` and compute when every required one is there.
+
+    Each input is read as a criterion: its value, the span it rests on, and a status
+    (``stated``, ``assumed``, ``conflict`` or ``missing``) with the reason, in ``criteria``.
 
     Args:
         calc: the calculator.
@@ -477,12 +410,16 @@ def fill_from_note(calc: Calculator, note: str, llm: ChatModel | None = None,
         raise InputError("the note is empty", "pass the note text on stdin or as an argument")
     probe = CalcResult(calc.id, calc.spec.name, None, calc.spec.output_unit)
     inputs: dict[str, InputValue] = {}
+    readings: dict[str, _Reading] = {}
     text = note.translate(_FOLD)
     for spec in calc.spec.inputs:
-        value = _read_asked(calc, spec, question, probe) if spec.in_question and question else None
-        value = value or _read(calc, spec, text, probe, note)
+        reading = _read_asked(calc, spec, question, probe) if spec.in_question and question else _Reading()
+        if reading.value is None:
+            reading = _read(calc, spec, text, probe, note)
+        readings[spec.name] = reading
+        value = reading.value
         if value is None and spec.note_default is not None:
-            value = _note_default(calc, spec, probe)
+            value = calc.coerce(spec.name, spec.note_default, "default")
         if value is not None:
             inputs[spec.name] = value
     missing = [s for s in calc.spec.inputs if s.required and s.name not in inputs]
@@ -492,7 +429,9 @@ def fill_from_note(calc: Calculator, note: str, llm: ChatModel | None = None,
         inputs.update(ask_llm(calc, missing, note, llm, probe))
     result = calc.evaluate(inputs)
     result.conflicts, result.warnings = probe.conflicts, probe.warnings + result.warnings
-    result.assumptions = probe.assumptions + result.assumptions
+    result.criteria = [_criterion_of(spec, inputs.get(spec.name), readings[spec.name])
+                       for spec in calc.spec.inputs]
+    result.assumptions = [f"{c.label}: {c.reason}" for c in result.criteria if c.status == "assumed"]
     others = _other_patients(text)
     if others:
         result.warnings.insert(0, f"the note seems to describe more than one patient (\"{others}\"); "
@@ -514,10 +453,34 @@ def _other_patients(note: str) -> str:
     return m.group() if m else ""
 
 
-def _note_default(calc: Calculator, spec: InputSpec, result: CalcResult) -> InputValue:
-    """The value a note-reader assumes for an input the note does not mention, listed as an assumption."""
-    value = calc.coerce(spec.name, spec.note_default, "default")
-    shown = ("present" if value.value else "absent") if spec.type == "bool" else str(value.value)
-    why = f" ({spec.help})" if spec.help else ""
-    result.assumptions.append(f"{spec.label or spec.name}: not mentioned in the note, assumed {shown}{why}")
-    return value
+def _criterion_of(spec: InputSpec, value: InputValue | None, reading: _Reading) -> Criterion:
+    """How the reading decided ``spec``: stated, assumed, in conflict, or missing, and why."""
+    label = spec.label or spec.name.replace("_", " ")
+    refused = "; ".join(reading.refused)
+    if value is None:
+        why = "; ".join(w for w in (reading.why, refused) if w)
+        if spec.required:
+            return Criterion(spec.name, label, None, "missing",
+                             "not found in the note" + (f"; {why}" if why else ""))
+        return Criterion(spec.name, label, spec.default, "assumed",
+                         f"not stated{f' ({why})' if why else ''}; assumed {_shown(spec, spec.default)}, "
+                         "the score's rule for an item the note does not give")
+    if value.origin == "default":
+        return Criterion(spec.name, label, value.value, "assumed",
+                         f"not mentioned in the note; assumed {_shown(spec, value.value)}"
+                         + (f" ({spec.help})" if spec.help else ""), None, value.unit)
+    if value.origin == "llm":
+        why = "the language model's answer; its number occurs in the note here"
+        return Criterion(spec.name, label, value.value, "stated", why, value.span, value.unit)
+    if reading.others:
+        shown = ", ".join(f'"{v.span.text}"' if v.span else f"{v.value:g}" for v in reading.others)
+        why = f"{reading.why}; the note also gives {shown}; the first is used: check which applies"
+        return Criterion(spec.name, label, value.value, "conflict", why, value.span, value.unit)
+    return Criterion(spec.name, label, value.value, "assumed" if reading.assumed else "stated",
+                     reading.why, value.span, value.unit)
+
+
+def _shown(spec: InputSpec, value: Any) -> str:
+    if spec.type == "bool":
+        return "present" if value else "absent"
+    return f"{value} {spec.unit}".strip() if value is not None else "nothing"

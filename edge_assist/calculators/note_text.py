@@ -1,4 +1,4 @@
-"""What both ways of reading a note share: the input labels and the sentence bounds.
+"""What the ways of reading a note share: the input labels, criterion rules and sentence bounds.
 
 The rules in :mod:`edge_assist.calculators.note` find an input by its labels and look at
 the sentence around a value; the LLM prompt in :mod:`edge_assist.calculators.note_llm`
@@ -24,6 +24,13 @@ def note_rules() -> tuple[dict[str, Any], dict[str, Any]]:
     labels = tomllib.loads((folder / "labels.toml").read_text(encoding="utf-8"))
     context = tomllib.loads((folder / "context.toml").read_text(encoding="utf-8"))
     return labels, context
+
+
+@cache
+def criteria_rules() -> dict[str, Any]:
+    """The shipped criterion rules (``rules/criteria.toml``): current-only criteria, extra choice patterns."""
+    folder = resources.files("edge_assist.calculators") / "rules"
+    return tomllib.loads((folder / "criteria.toml").read_text(encoding="utf-8"))
 
 
 @cache
