@@ -60,6 +60,7 @@ def _load_builtin_tasks() -> None:
         medmcqa,  # noqa: F401  (registers itself)
         mts_dialog,  # noqa: F401  (registers itself)
         negex,  # noqa: F401  (registers itself)
+        note_facts,  # noqa: F401  (registers itself)
         phi,  # noqa: F401  (registers itself)
         pubmedqa,  # noqa: F401  (registers itself)
         qa_support,  # noqa: F401  (registers itself)
