@@ -90,7 +90,7 @@ def read(r: Reading, s: Sentence) -> None:
 
 
 def _exam(r: Reading, s: Sentence) -> None:
-    from edge_assist.extract.dialogue.reader import assertion_of
+    from edge_assist.extract.dialogue.mentions import assertion_of
 
     text = r.sentence_text(s)
     site, side = attributes.site_in(text)
@@ -113,7 +113,7 @@ def _exam(r: Reading, s: Sentence) -> None:
 
 
 def _diagnoses(r: Reading, s: Sentence) -> None:
-    from edge_assist.extract.dialogue.reader import assertion_of
+    from edge_assist.extract.dialogue.mentions import assertion_of
 
     text = r.sentence_text(s)
     taken: list[tuple[int, int]] = []

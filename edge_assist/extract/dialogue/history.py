@@ -76,7 +76,7 @@ def family(r: Reading, s: Sentence, topic: Topic | None) -> None:
         if not subject:
             subject = (topic.relative if topic and topic.relative else "") or "family"
         r.handled.add(m.start)
-        from edge_assist.extract.dialogue.reader import assertion_of
+        from edge_assist.extract.dialogue.mentions import assertion_of
 
         assertion = assertion_of(r.asserter(m.start, m.end))
         r.add("family", m.text, "absent" if assertion == "absent" else "present", [s.turn], {}, subject)
@@ -136,7 +136,7 @@ def medications(r: Reading, s: Sentence) -> None:
         poor, good = _tables()["poor"].search(text), _tables()["good"].search(text)
         if poor or good:
             attrs["adherence"] = "poor" if poor else "good"
-        from edge_assist.extract.dialogue.reader import assertion_of
+        from edge_assist.extract.dialogue.mentions import assertion_of
 
         assertion = assertion_of(r.asserter(drug.start, drug.end))
         if assertion == "hypothetical":

@@ -19,6 +19,7 @@ from functools import cache
 from edge_assist.extract.context import ConText
 from edge_assist.extract.dialogue.data import extra_context_rules, load
 from edge_assist.extract.dialogue.speech import Doc
+from edge_assist.extract.dialogue.types import Assertion as FactAssertion
 from edge_assist.extract.findings import clinical_lexicon
 from edge_assist.extract.lexicon import alternation, context_rules, norm
 from edge_assist.extract.types import Assertion
@@ -134,3 +135,16 @@ class Asserter:
         sentence = self.doc.sentences[self.doc.sentence_index(start)]
         return context().assert_span(self.triggers, self.doc.text, (sentence.start, sentence.end),
                                      start, end)
+
+
+def assertion_of(found: Assertion) -> FactAssertion:
+    """A ConText result as a fact's assertion (family is decided by :mod:`history`, not here)."""
+    if found.is_negated:
+        return "absent"
+    if found.is_hypothetical:
+        return "hypothetical"
+    if found.is_uncertain:
+        return "possible"
+    if found.is_historical:
+        return "historical"
+    return "present"

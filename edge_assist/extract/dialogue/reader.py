@@ -13,27 +13,14 @@ import re
 from collections.abc import Sequence
 
 from edge_assist.extract.dialogue import attributes, clinician, history, mentions, qa_pairs, speech
+from edge_assist.extract.dialogue.mentions import assertion_of
 from edge_assist.extract.dialogue.speech import CLINICIAN, Doc, Sentence, TurnLike
 from edge_assist.extract.dialogue.types import Assertion, Fact
 from edge_assist.extract.medications import default_tagger
-from edge_assist.extract.types import Assertion as ContextAssertion
 
 _ATTRIBUTE_QUESTION = re.compile(r"\b(?:how long|when did|when was|how bad|scale|what makes|anything help|"
                                  r"does anything|feel like|describe|where is|better|worse|how often|"
                                  r"how are you feeling)\b", re.IGNORECASE)
-
-
-def assertion_of(found: ContextAssertion) -> Assertion:
-    """A ConText result as a fact's assertion (family is decided by :mod:`history`, not here)."""
-    if found.is_negated:
-        return "absent"
-    if found.is_hypothetical:
-        return "hypothetical"
-    if found.is_uncertain:
-        return "possible"
-    if found.is_historical:
-        return "historical"
-    return "present"
 
 
 class Reading:
