@@ -32,14 +32,16 @@ class Topic:
     polarity: str = ""
 
 
+_ATTRIBUTE_QUESTION = re.compile(r"\b(?:how long|when did|when was|how bad|scale|what makes|anything help|"
+                                 r"does anything|feel like|describe|where is|better|worse|how often|"
+                                 r"how are you feeling)\b", re.IGNORECASE)
+
 def read(r: Reading, position: int, by_position: dict[int, list[Sentence]]) -> None:
     """Read the question block ending the doctor turn at ``position`` with the next turn's answer."""
     questions = _question_block(by_position[position])
     answer = by_position.get(position + 1)
     if not questions or not answer or answer[0].speaker in CLINICIAN:
         return
-    from edge_assist.extract.dialogue.reader import _ATTRIBUTE_QUESTION
-
     q_text = " ".join(r.sentence_text(q) for q in questions)
     a_text = " ".join(r.sentence_text(a) for a in answer)
     polarity = speech.answer_polarity(a_text)

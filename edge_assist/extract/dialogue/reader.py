@@ -9,7 +9,6 @@ clinician's sentences are read as examination, assessment or plan by where the t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from edge_assist.extract.dialogue import attributes, clinician, history, mentions, qa_pairs, speech
@@ -17,10 +16,6 @@ from edge_assist.extract.dialogue.mentions import assertion_of
 from edge_assist.extract.dialogue.speech import CLINICIAN, Doc, Sentence, TurnLike
 from edge_assist.extract.dialogue.types import Assertion, Fact
 from edge_assist.extract.medications import default_tagger
-
-_ATTRIBUTE_QUESTION = re.compile(r"\b(?:how long|when did|when was|how bad|scale|what makes|anything help|"
-                                 r"does anything|feel like|describe|where is|better|worse|how often|"
-                                 r"how are you feeling)\b", re.IGNORECASE)
 
 
 class Reading:
