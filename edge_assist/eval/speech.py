@@ -36,6 +36,9 @@ from typing import Any
 from edge_assist.assistant import Assistant
 from edge_assist.errors import InputError
 from edge_assist.eval.base import EvalResult, EvalTask, Progress, read_csv_rows, register
+from edge_assist.eval.speech_review import count as review_count
+from edge_assist.eval.speech_review import metrics as review_metrics
+from edge_assist.eval.speech_review import note_doses, transcript_tokens
 from edge_assist.speech.normalize import normalize
 
 MTS = "mts-dialog/MTS-Dialog-ValidationSet.csv"
@@ -44,6 +47,7 @@ MIN_WORDS, MAX_WORDS = 6, 40
 OTHERS_EVERY = 10  # utterances without a drug: keep one in this many
 HALVES = ("tune", "test")
 TTS_ENV = "EDGE_ASSIST_SPEECH_EVAL_TTS"
+DEFAULT_TTS = "espeak-ng,flite"  # flite adds four more voices where Debian's flite is installed
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 
@@ -141,6 +145,7 @@ class Scored:
     seconds: float = 0.0
     seconds_plain: float = 0.0
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    review: Counter[str] = field(default_factory=Counter)
 
 
 def score(clips: list[Scored], drugs: frozenset[str], suffix: str = "") -> dict[str, float]:
@@ -174,6 +179,7 @@ def score(clips: list[Scored], drugs: frozenset[str], suffix: str = "") -> dict[
         "rtf_plain": round(sum(c.seconds_plain for c in clips) / audio, 4) if audio else 0.0,
         "clips": float(len(clips)),
         "audio_seconds": round(audio, 1),
+        **review_metrics(sum((c.review for c in clips), Counter())),
     }
     return {f"{k}{suffix}": v for k, v in metrics.items()}
 
@@ -217,7 +223,7 @@ def eval_voices() -> tuple[Any, ...]:
     """
     from edge_assist.speech.synth import available_voices, require_tools
 
-    engines = tuple(e.strip() for e in os.environ.get(TTS_ENV, "espeak-ng").split(",") if e.strip())
+    engines = tuple(e.strip() for e in os.environ.get(TTS_ENV, DEFAULT_TTS).split(",") if e.strip())
     voices = available_voices(engines)
     if not voices:
         require_tools(engines[0] if engines else "espeak-ng")
@@ -259,14 +265,16 @@ class SpeechTask(EvalTask):
     def run(self, data: Path, assistant: Assistant, limit: int | None,
             progress: Progress | None = None) -> EvalResult:
         from edge_assist.settings import user_dir
+        from edge_assist.speech.review import ReviewOptions
 
         full = assistant.speech_pipeline()
         plain = assistant.speech_pipeline(bias=False, correct=False)
+        plain.options.review = ReviewOptions(enabled=False)  # plain Whisper: no second decode either
         drugs = drug_words(full.corrector.english)
         voices = eval_voices()
         texts = self.clips(data, drugs, limit)
         scored = list(transcribe_all(texts, voices, full, plain, user_dir() / "cache" / "speech-eval",
-                                     progress))
+                                     progress, drugs))
         metrics = score(scored, drugs)
         for half in HALVES:
             metrics.update(score([c for c in scored if c.half == half], drugs, f"_{half}"))
@@ -276,6 +284,8 @@ class SpeechTask(EvalTask):
                           notes=[f"voices: {', '.join(used)}; 16 kHz mono",
                                  "wer: Whisper-style normalised; wer_raw: case and punctuation count",
                                  "drug_precision: share of drug names written that were said",
+                                 "flag_recall: share of wrong numbers, doses and drug names flagged "
+                                 "for review; right_flagged: share of right words flagged",
                                  "tuned on the tune half only; rtf includes biasing and correction"])
 
 
@@ -288,7 +298,8 @@ def drug_words(english: frozenset[str]) -> frozenset[str]:
 
 
 def transcribe_all(texts: list[str], voices: tuple[Any, ...], full: Any, plain: Any, cache: Path,
-                   progress: Progress | None = None) -> Iterator[Scored]:
+                   progress: Progress | None = None,
+                   drugs: frozenset[str] = frozenset()) -> Iterator[Scored]:
     """Synthesise and transcribe each text with both pipelines (``plain`` may be None)."""
     from edge_assist.speech.synth import spoken_form, synthesize
 
@@ -305,6 +316,11 @@ def transcribe_all(texts: list[str], voices: tuple[Any, ...], full: Any, plain: 
         clip.seconds = time.perf_counter() - started
         clip.hypothesis, clip.audio = best.text, best.duration
         clip.corrections = [(c.original, c.replacement) for c in best.corrections]
+        from edge_assist.speech.review import Reviewer
+
+        reviewer = Reviewer(full.corrector, full.options.review)
+        clip.review = review_count(clip.reference, transcript_tokens(best, reviewer), drugs,
+                                   full.options.review.unsure_below) + note_doses(clip.reference, best)
         if progress:
             progress(1)
         yield clip
