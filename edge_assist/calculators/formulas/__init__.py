@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from edge_assist.calculators.engine import Formula
+from edge_assist.calculators.engine import Formula, Steps
 
 FORMULAS: dict[str, Formula] = {}
 _MODULES = ("renal", "body", "chemistry", "qtc", "cardiac", "scores", "comorbidity", "icu", "dosing",
-            "dates")
+            "dates", "gastro", "questionnaires", "vascular", "emergency")
 
 
 def formula(calc_id: str) -> Callable[[Formula], Formula]:
@@ -34,6 +34,23 @@ def ladder(x: float, steps: Sequence[tuple[float, float]], top: float) -> float:
         if x < bound:
             return points
     return top
+
+
+def above(s: Steps, label: str, value: float | None, cut: float, points: float = 1, *,
+          below: bool = False, inclusive: bool = False) -> float:
+    """Points when ``value`` passes ``cut`` (> by default; < with ``below``; ``inclusive`` adds =).
+
+    A value that was not given (None) is recorded as not scored.
+    """
+    if value is None:
+        s.add(f"{label}: not given, not scored")
+        return 0
+    sign = ("≤" if inclusive else "<") if below else ("≥" if inclusive else ">")
+    if below:
+        hit = value <= cut if inclusive else value < cut
+    else:
+        hit = value >= cut if inclusive else value > cut
+    return s.points(f"{label} {value:g} ({sign} {cut:g})", points if hit else 0)
 
 
 def load_formulas() -> dict[str, Formula]:
